@@ -1,0 +1,160 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * One typed, validated configuration object, read once from the environment at
+ * start-up and passed down through constructors. Nothing else reads process.env.
+ * Secrets (SECRET_*) come from the environment or a secret store, never from files in the repo.
+ */
+
+const booleanFromEnv = (defaultValue: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((value) => (value === undefined ? defaultValue : ['true', '1', 'yes'].includes(value)));
+
+const csv = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const guid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
+
+const envSchema = z.object({
+  /** `simulated` runs against an in-process simulated tenant; `live` against Microsoft 365. */
+  TENANT_MODE: z.enum(['simulated', 'live']).default('simulated'),
+  M365_TENANT_ID: guid.optional(),
+  M365_CLIENT_ID: guid.optional(),
+  /** How the app authenticates to Graph and Exchange in live mode. */
+  M365_AUTH: z.enum(['client-secret', 'certificate', 'managed-identity']).default('client-secret'),
+  SECRET_M365_CLIENT_SECRET: z.string().optional(),
+  M365_CERTIFICATE_PATH: z.string().optional(),
+  GRAPH_BASE_URL: z.url().default('https://graph.microsoft.com'),
+  EXCHANGE_BASE_URL: z.url().default('https://outlook.office365.com'),
+  /** Path to a simulated-tenant fixture (JSON); the default Contoso fixture when unset. */
+  SIMULATOR_FIXTURE: z.string().optional(),
+  /** Port of the simulated tenant started by `npm start`; 0 picks a free one. */
+  SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+
+  DATA_DIR: z.string().default('data'),
+  RESPONDERS_GROUP_ID: guid.optional(),
+  BREAK_GLASS_ACCOUNTS: csv,
+  FOUR_EYES: booleanFromEnv(true),
+
+  BOT_ID: z.string().optional(),
+  SECRET_BOT_PASSWORD: z.string().optional(),
+  BOT_APP_TYPE: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).default('SingleTenant'),
+  /** Explicit opt-in to the anonymous local demo (loopback only). */
+  LOCAL_DEMO: booleanFromEnv(false),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  SECURITY_CHANNEL_ID: z.string().optional(),
+
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type RawEnv = z.input<typeof envSchema>;
+
+export interface TenantConfig {
+  mode: 'simulated' | 'live';
+  tenantId?: string;
+  clientId?: string;
+  auth: 'client-secret' | 'certificate' | 'managed-identity';
+  clientSecret?: string;
+  certificatePath?: string;
+  graphBaseUrl: string;
+  exchangeBaseUrl: string;
+  simulatorFixture?: string;
+  simulatorPort: number;
+}
+
+export interface PolicyConfig {
+  respondersGroupId?: string;
+  breakGlassAccounts: string[];
+  fourEyes: boolean;
+}
+
+export interface BotConfig {
+  appId?: string;
+  appPassword?: string;
+  appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
+  localDemo: boolean;
+  host: string;
+  port: number;
+  securityChannelId?: string;
+}
+
+export interface AppConfig {
+  tenant: TenantConfig;
+  policy: PolicyConfig;
+  bot: BotConfig;
+  dataDir: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.TENANT_MODE === 'live') {
+    if (!e.M365_TENANT_ID) problems.push('M365_TENANT_ID: required when TENANT_MODE=live');
+    if (e.M365_AUTH !== 'managed-identity' && !e.M365_CLIENT_ID) {
+      problems.push('M365_CLIENT_ID: required when TENANT_MODE=live');
+    }
+    if (e.M365_AUTH === 'client-secret' && !e.SECRET_M365_CLIENT_SECRET) {
+      problems.push('SECRET_M365_CLIENT_SECRET: required when M365_AUTH=client-secret');
+    }
+    if (e.M365_AUTH === 'certificate' && !e.M365_CERTIFICATE_PATH) {
+      problems.push('M365_CERTIFICATE_PATH: required when M365_AUTH=certificate');
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    tenant: {
+      mode: e.TENANT_MODE,
+      tenantId: e.M365_TENANT_ID,
+      clientId: e.M365_CLIENT_ID,
+      auth: e.M365_AUTH,
+      clientSecret: e.SECRET_M365_CLIENT_SECRET,
+      certificatePath: e.M365_CERTIFICATE_PATH,
+      graphBaseUrl: e.GRAPH_BASE_URL,
+      exchangeBaseUrl: e.EXCHANGE_BASE_URL,
+      simulatorFixture: e.SIMULATOR_FIXTURE,
+      simulatorPort: e.SIMULATOR_PORT,
+    },
+    policy: {
+      respondersGroupId: e.RESPONDERS_GROUP_ID,
+      breakGlassAccounts: e.BREAK_GLASS_ACCOUNTS,
+      fourEyes: e.FOUR_EYES,
+    },
+    bot: {
+      appId: e.BOT_ID || undefined,
+      appPassword: e.SECRET_BOT_PASSWORD,
+      appType: e.BOT_APP_TYPE,
+      localDemo: e.LOCAL_DEMO,
+      host: e.HOST,
+      port: e.PORT,
+      securityChannelId: e.SECURITY_CHANNEL_ID,
+    },
+    dataDir: path.resolve(e.DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+  };
+}
