@@ -1,0 +1,217 @@
+/**
+ * The engine's public face: what the Teams bot, the CLI and the alert webhook drive.
+ * Nothing here knows about Teams or botbuilder (DESIGN.md dependency rule).
+ */
+
+/** In the order the engine proposes them: containment first, evidence last. */
+export const STEP_IDS = [
+  'block-sign-in',
+  'revoke-sessions',
+  'reset-password',
+  'mailbox-forwarding',
+  'inbox-rules',
+  'unblock-sending',
+  'admin-roles',
+  'auth-methods',
+  'app-consents',
+  'mailbox-delegates',
+  'confirm-compromised',
+  'sign-in-evidence',
+] as const;
+
+export type StepId = (typeof STEP_IDS)[number];
+
+export function isStepId(value: unknown): value is StepId {
+  return typeof value === 'string' && (STEP_IDS as readonly string[]).includes(value);
+}
+
+/** pending → approved|skipped → running → done|failed (failed → running again on retry). */
+export type StepStatus = 'pending' | 'approved' | 'skipped' | 'running' | 'done' | 'failed';
+
+export type IncidentStatus = 'awaiting-approval' | 'open' | 'completed' | 'cancelled';
+
+/** Who acted: always taken from the authenticated sender, never from card data. */
+export interface Actor {
+  /** Entra object id. */
+  id: string;
+  displayName: string;
+  userPrincipalName?: string;
+}
+
+export type Suspicion = 'high' | 'medium' | 'low' | 'none';
+
+export interface Finding {
+  /** Stable within the incident; responders choose items by this id. */
+  id: string;
+  title: string;
+  /** Human-readable reasons, e.g. "forwards as attachment to x@gmail.com (outside contoso.com)". */
+  reasons: string[];
+  suspicion: Suspicion;
+  /** Whether the engine proposes acting on it unless the responder deselects it. */
+  selectedByDefault: boolean;
+}
+
+export interface PlannedAction {
+  id: string;
+  findingId?: string;
+  /** What will change, in one sentence. */
+  description: string;
+}
+
+export interface StepError {
+  code: string;
+  message: string;
+  /** What the responder can do about it. */
+  remedy: string;
+}
+
+export interface ActionResult {
+  actionId: string;
+  outcome: 'done' | 'failed' | 'skipped';
+  verified: boolean;
+  requestIds: string[];
+  error?: StepError;
+}
+
+export interface StepView {
+  id: StepId;
+  title: string;
+  /** Why this step matters, one sentence. */
+  summary: string;
+  status: StepStatus;
+  findings: Finding[];
+  actions: PlannedAction[];
+  /** Set when the step cannot be automated here (synced user, withheld permission, licence): what to do by hand. */
+  manualGuidance?: string;
+  /** A step with nothing to do (no forwarding, no rules) is offered as informational. */
+  nothingToDo: boolean;
+  approvedBy?: Actor;
+  skippedBy?: Actor;
+  startedAt?: string;
+  finishedAt?: string;
+  verified: boolean;
+  results: ActionResult[];
+  error?: StepError;
+  undoable: boolean;
+  undoneBy?: Actor;
+}
+
+export interface TargetView {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  accountEnabled: boolean;
+  userType: 'Member' | 'Guest';
+  onPremisesSyncEnabled: boolean;
+}
+
+export interface IncidentOrigin {
+  kind: 'teams' | 'cli' | 'webhook';
+  tenantId?: string;
+  /** Teams conversation id the incident was opened from. */
+  conversationId?: string;
+}
+
+export interface IncidentView {
+  id: string;
+  /** Incidents opened by one request share a group id. */
+  groupId: string;
+  target: TargetView;
+  requester: Actor;
+  origin: IncidentOrigin;
+  approvals: { actor: Actor; at: string }[];
+  status: IncidentStatus;
+  steps: StepView[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A generated password or Temporary Access Pass, returned once to the approving responder only. */
+export interface SecretDelivery {
+  kind: 'password' | 'temporaryAccessPass';
+  value: string;
+  expiresAt?: string;
+}
+
+export interface StepOutcome {
+  incident: IncidentView;
+  step: StepView;
+  secret?: SecretDelivery;
+}
+
+export interface ApproveStepOptions {
+  /** Finding ids to act on; defaults to the findings selected by default. */
+  selectedFindingIds?: string[];
+  /** For reset-password: a random password (default) or a Temporary Access Pass. */
+  credentialKind?: 'password' | 'temporaryAccessPass';
+}
+
+export interface OpenIncidentsRequest {
+  /** UPNs or Entra object ids. */
+  targets: string[];
+  requester: Actor;
+  origin: IncidentOrigin;
+}
+
+export interface OpenIncidentsResult {
+  groupId: string;
+  incidents: IncidentView[];
+  /** Ids of incidents that were already open for a target and were joined instead of created. */
+  joinedIncidentIds: string[];
+  /** Targets that could not be opened, with a reason a responder understands. */
+  refused: { target: string; code: string; message: string }[];
+}
+
+/**
+ * Refusals by policy (not responder, self-approval under four-eyes, break-glass target,
+ * last Global Administrator...). `message` is safe to show to the user.
+ */
+export class PolicyError extends Error {
+  constructor(
+    readonly code:
+      | 'NotResponder'
+      | 'SelfApproval'
+      | 'TargetCannotApprove'
+      | 'ProtectedAccount'
+      | 'LastGlobalAdministrator'
+      | 'IncidentClosed'
+      | 'StepNotActionable'
+      | 'NotApproved'
+      | 'UnknownIncident'
+      | 'UnknownTarget',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PolicyError';
+  }
+}
+
+export interface RemediationService {
+  /** Resolves targets, checks policy, runs discovery, and opens (or joins) one incident per target. */
+  openIncidents(request: OpenIncidentsRequest): Promise<OpenIncidentsResult>;
+  /** The second responder's go-ahead; under four-eyes the requester and the target are refused. */
+  approveIncident(incidentId: string, approver: Actor): Promise<IncidentView>;
+  approveStep(
+    incidentId: string,
+    stepId: StepId,
+    approver: Actor,
+    options?: ApproveStepOptions,
+  ): Promise<StepOutcome>;
+  skipStep(incidentId: string, stepId: StepId, actor: Actor): Promise<StepOutcome>;
+  retryStep(incidentId: string, stepId: StepId, actor: Actor): Promise<StepOutcome>;
+  approveAllRemaining(
+    incidentId: string,
+    approver: Actor,
+  ): Promise<{ incident: IncidentView; secret?: SecretDelivery }>;
+  undoStep(incidentId: string, stepId: StepId, actor: Actor): Promise<StepOutcome>;
+  cancelIncident(incidentId: string, actor: Actor): Promise<IncidentView>;
+  getIncident(incidentId: string): Promise<IncidentView | undefined>;
+  listOpenIncidents(): Promise<IncidentView[]>;
+  history(userIdOrUpn: string): Promise<IncidentView[]>;
+  /** A readable incident report (plain text / Markdown). */
+  report(incidentId: string): Promise<string>;
+  /** The audit log as JSON lines, for one incident or all. */
+  exportAudit(incidentId?: string): Promise<string>;
+  /** Whether the actor is a responder (member of the configured group). */
+  isResponder(actor: Actor): Promise<boolean>;
+}
