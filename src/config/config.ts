@@ -31,6 +31,8 @@ const envSchema = z.object({
   /** `simulated` runs against an in-process simulated tenant; `live` against Microsoft 365. */
   TENANT_MODE: z.enum(['simulated', 'live']).default('simulated'),
   M365_TENANT_ID: guid.optional(),
+  /** Tenant domain (e.g. contoso.onmicrosoft.com) for Exchange's X-AnchorMailbox header. */
+  M365_TENANT_DOMAIN: z.string().optional(),
   M365_CLIENT_ID: guid.optional(),
   /** How the app authenticates to Graph and Exchange in live mode. */
   M365_AUTH: z.enum(['client-secret', 'certificate', 'managed-identity']).default('client-secret'),
@@ -65,6 +67,7 @@ export type RawEnv = z.input<typeof envSchema>;
 export interface TenantConfig {
   mode: 'simulated' | 'live';
   tenantId?: string;
+  tenantDomain?: string;
   clientId?: string;
   auth: 'client-secret' | 'certificate' | 'managed-identity';
   clientSecret?: string;
@@ -131,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tenant: {
       mode: e.TENANT_MODE,
       tenantId: e.M365_TENANT_ID,
+      tenantDomain: e.M365_TENANT_DOMAIN,
       clientId: e.M365_CLIENT_ID,
       auth: e.M365_AUTH,
       clientSecret: e.SECRET_M365_CLIENT_SECRET,
