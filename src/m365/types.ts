@@ -23,6 +23,8 @@ export interface DirectoryUser {
   /** True for users mastered on-premises (Entra Connect): passwords must be reset there. */
   onPremisesSyncEnabled: boolean;
   userType: 'Member' | 'Guest';
+  /** Graph user property set by revokeSignInSessions; lets the engine verify a revocation (optional: added by the engine). */
+  signInSessionsValidFromDateTime?: string;
 }
 
 export type AuthMethodKind =
