@@ -1,0 +1,47 @@
+import type { IncidentView, SecretDelivery, StepView } from '../remediation/contract';
+
+const MARK = { high: '!!', medium: '! ', low: '. ', none: '  ' } as const;
+
+export function renderStep(step: StepView): string {
+  const lines = [
+    `== ${step.title} [${step.status}${step.status === 'done' && step.verified ? ', verified' : ''}]`,
+  ];
+  lines.push(`   ${step.summary}`);
+  if (step.manualGuidance) lines.push(`   By hand: ${step.manualGuidance}`);
+  if (step.nothingToDo && step.findings.length === 0) lines.push('   Nothing to do.');
+  for (const finding of step.findings) {
+    lines.push(`   ${MARK[finding.suspicion]} ${finding.selectedByDefault ? '[x]' : '[ ]'} ${finding.title}`);
+    for (const reason of finding.reasons) lines.push(`          - ${reason}`);
+  }
+  if (step.status === 'pending' && step.actions.length > 0) {
+    lines.push('   Proposed:');
+    for (const action of step.actions) lines.push(`     * ${action.description}`);
+  }
+  for (const result of step.results) {
+    const action = step.actions.find((candidate) => candidate.id === result.actionId);
+    lines.push(
+      `   -> ${result.outcome}${result.verified ? ' (verified)' : ''}: ${action?.description ?? result.actionId}${result.error ? ` — ${result.error.message}` : ''}`,
+    );
+  }
+  if (step.error) lines.push(`   Error: ${step.error.message}`, `   Remedy: ${step.error.remedy}`);
+  return lines.join('\n');
+}
+
+export function renderIncident(incident: IncidentView): string {
+  const header = [
+    `Incident ${incident.id} — ${incident.target.displayName} (${incident.target.userPrincipalName}) — ${incident.status}`,
+    `Opened ${incident.createdAt} by ${incident.requester.displayName}`,
+  ];
+  return [...header, ...incident.steps.map(renderStep)].join('\n');
+}
+
+export function renderIncidentLine(incident: IncidentView): string {
+  const done = incident.steps.filter((step) => step.status === 'done' || step.status === 'skipped').length;
+  return `${incident.id}  ${incident.status.padEnd(17)}  ${incident.target.userPrincipalName.padEnd(32)}  ${done}/${incident.steps.length} steps  ${incident.createdAt}`;
+}
+
+export function renderSecret(incident: IncidentView, secret: SecretDelivery): string {
+  const what = secret.kind === 'password' ? 'New password' : 'Temporary Access Pass';
+  const expiry = secret.expiresAt ? ` (expires ${secret.expiresAt})` : '';
+  return `${what} for ${incident.target.displayName}, shown once — give it to the user by phone or in person, never by email${expiry}:\n  ${secret.value}`;
+}

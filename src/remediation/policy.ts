@@ -1,0 +1,115 @@
+import type { PolicyConfig } from '../config/config';
+import type { DirectoryUser, UsersClient } from '../m365/types';
+import { PolicyError } from './contract';
+import type { Actor } from './contract';
+
+export interface PolicyOptions {
+  /** Object ids of the bot's own identities (app, service principal, bot user): never a target. */
+  ownIdentityIds?: string[];
+  clock?: () => Date;
+  /** How long a responders-group answer is trusted; short so a removal bites quickly. */
+  responderCacheTtlMs?: number;
+}
+
+/** Who is involved in an incident, as the policy sees it. */
+export interface IncidentParties {
+  requester: Actor;
+  target: { id: string; userPrincipalName: string };
+}
+
+/**
+ * Who may do what: responders only (a configured group), four-eyes by default, protected
+ * accounts never touched. Every refusal is a PolicyError with a message safe to show.
+ */
+export class Policy {
+  private readonly cache = new Map<string, { isResponder: boolean; until: number }>();
+  private readonly ownIdentityIds: Set<string>;
+  private readonly clock: () => Date;
+  private readonly ttlMs: number;
+
+  constructor(
+    private readonly users: UsersClient,
+    private readonly config: PolicyConfig,
+    options: PolicyOptions = {},
+  ) {
+    this.ownIdentityIds = new Set((options.ownIdentityIds ?? []).map((id) => id.toLowerCase()));
+    this.clock = options.clock ?? (() => new Date());
+    this.ttlMs = options.responderCacheTtlMs ?? 60_000;
+  }
+
+  get fourEyes(): boolean {
+    return this.config.fourEyes;
+  }
+
+  async isResponder(actor: Actor): Promise<boolean> {
+    const groupId = this.config.respondersGroupId;
+    if (!groupId) return false;
+    const now = this.clock().getTime();
+    const cached = this.cache.get(actor.id);
+    if (cached && cached.until > now) return cached.isResponder;
+    const member = await this.users.checkMemberGroups(actor.id, [groupId]);
+    const isResponder = member.some((id) => id.toLowerCase() === groupId.toLowerCase());
+    this.cache.set(actor.id, { isResponder, until: now + this.ttlMs });
+    return isResponder;
+  }
+
+  async assertResponder(actor: Actor): Promise<void> {
+    if (!this.config.respondersGroupId) {
+      throw new PolicyError(
+        'NotResponder',
+        'No responders group is configured (RESPONDERS_GROUP_ID), so nobody may remediate accounts.',
+      );
+    }
+    if (!(await this.isResponder(actor))) {
+      throw new PolicyError(
+        'NotResponder',
+        `${actor.displayName} is not a member of the responders group, so cannot remediate accounts.`,
+      );
+    }
+  }
+
+  /** Break-glass accounts and the bot's own identity are never remediated. */
+  assertTargetAllowed(target: DirectoryUser): void {
+    const protectedAccounts = this.config.breakGlassAccounts.map((account) => account.toLowerCase());
+    if (
+      protectedAccounts.includes(target.id.toLowerCase()) ||
+      protectedAccounts.includes(target.userPrincipalName.toLowerCase())
+    ) {
+      throw new PolicyError(
+        'ProtectedAccount',
+        `${target.userPrincipalName} is a break-glass account: Remediator never changes it. Handle it by hand under your break-glass procedure.`,
+      );
+    }
+    if (this.ownIdentityIds.has(target.id.toLowerCase())) {
+      throw new PolicyError('ProtectedAccount', 'Remediator cannot remediate its own identity.');
+    }
+  }
+
+  /** The actor may approve (or undo, or retry) writes on this incident. */
+  async assertCanApprove(parties: IncidentParties, approver: Actor): Promise<void> {
+    if (approver.id.toLowerCase() === parties.target.id.toLowerCase()) {
+      throw new PolicyError(
+        'TargetCannotApprove',
+        'The compromised user cannot approve their own remediation.',
+      );
+    }
+    await this.assertResponder(approver);
+    if (this.config.fourEyes && approver.id.toLowerCase() === parties.requester.id.toLowerCase()) {
+      throw new PolicyError(
+        'SelfApproval',
+        `Four-eyes: ${approver.displayName} opened this incident, so another responder must approve it.`,
+      );
+    }
+  }
+
+  /** Skip, cancel, read: any responder except the target. */
+  async assertCanAct(parties: IncidentParties, actor: Actor): Promise<void> {
+    if (actor.id.toLowerCase() === parties.target.id.toLowerCase()) {
+      throw new PolicyError(
+        'TargetCannotApprove',
+        'The compromised user cannot act on their own remediation.',
+      );
+    }
+    await this.assertResponder(actor);
+  }
+}

@@ -1,0 +1,255 @@
+import type { GroupMembership, RoleAssignment, RoleEligibility } from '../../m365/types';
+import { PolicyError } from '../contract';
+import type { Finding } from '../contract';
+import type { ActionRecord } from '../../store/types';
+import { groupMembershipSchema, roleAssignmentSchema, toJson } from './payloads';
+import type { StepContext, StepModule } from './types';
+
+/** Built-in role ids equal their template ids in Entra. */
+export const GLOBAL_ADMINISTRATOR_ROLE_ID = '62e90394-69f5-4237-9190-012177145e10';
+
+const JUSTIFICATION = 'Remediator: account compromised, roles removed until the account is trusted again.';
+const RESTORE_JUSTIFICATION = 'Remediator: undo of a compromised-account remediation.';
+
+function payloadRecord(action: ActionRecord): Record<string, unknown> {
+  const payload = action.payload;
+  return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? payload : {};
+}
+
+/**
+ * Whether removing the target's Global Administrator assignments would leave none. Group
+ * assignments the target belongs to are not counted as others: their members are unknown here.
+ */
+async function isLastGlobalAdministrator(ctx: StepContext, targetGroupIds: string[]): Promise<boolean> {
+  const assignments = await ctx.services.roles.listAssignmentsForRole(GLOBAL_ADMINISTRATOR_ROLE_ID);
+  const others = assignments.filter(
+    (assignment) =>
+      assignment.principalId !== ctx.target.id && !targetGroupIds.includes(assignment.principalId),
+  );
+  return others.length === 0;
+}
+
+function describeScope(scopeId: string): string {
+  return scopeId === '/' ? 'the whole tenant' : `scope ${scopeId}`;
+}
+
+/** Step 7: active, PIM-eligible and group-based directory roles; removed now, restorable later. */
+export const adminRoles: StepModule = {
+  id: 'admin-roles',
+  title: 'Remove admin roles',
+  summary:
+    'An attacker with an admin role can create accounts, read other mailboxes or grant themselves access.',
+  manualSteps:
+    'In the Microsoft Entra admin center open the user > Assigned roles (active and eligible) and remove them; remove the user from role-assignable groups.',
+  undoable: true,
+
+  async discover(ctx) {
+    const [active, eligible, memberships] = await Promise.all([
+      ctx.services.roles.listActiveAssignments(ctx.target.id),
+      ctx.services.roles.listEligibilities(ctx.target.id),
+      ctx.services.users.listGroupMemberships(ctx.target.id),
+    ]);
+    const roleGroups = memberships.filter((group) => group.isAssignableToRole);
+    const groupRoles = await Promise.all(
+      roleGroups.map(async (group) => ({
+        group,
+        roles: await ctx.services.roles.listActiveAssignments(group.groupId),
+      })),
+    );
+    const holdsGlobalAdmin =
+      active.some((role) => role.roleDefinitionId === GLOBAL_ADMINISTRATOR_ROLE_ID) ||
+      groupRoles.some(({ roles }) =>
+        roles.some((role) => role.roleDefinitionId === GLOBAL_ADMINISTRATOR_ROLE_ID),
+      );
+    const lastGlobalAdmin =
+      holdsGlobalAdmin &&
+      (await isLastGlobalAdministrator(
+        ctx,
+        roleGroups.map((group) => group.groupId),
+      ));
+    const keptReason = `kept: ${ctx.target.displayName} holds the last Global Administrator assignment, and removing it would lock the tenant out; add another Global Administrator first`;
+
+    const findings: Finding[] = [];
+    const candidates: ActionRecord[] = [];
+    active.forEach((role: RoleAssignment, index) => {
+      const findingId = `active-${index + 1}`;
+      const isGa = role.roleDefinitionId === GLOBAL_ADMINISTRATOR_ROLE_ID;
+      const kept = isGa && lastGlobalAdmin;
+      findings.push({
+        id: findingId,
+        title: `Active role: ${role.roleName}`,
+        reasons: [
+          `holds ${role.roleName} for ${describeScope(role.directoryScopeId)}`,
+          ...(kept ? [keptReason] : []),
+        ],
+        suspicion: 'high',
+        selectedByDefault: !kept,
+      });
+      if (!kept) {
+        candidates.push({
+          id: `remove-${findingId}`,
+          findingId,
+          kind: 'remove-active-role',
+          description: `Remove the active ${role.roleName} role.`,
+          payload: { assignment: toJson(role) },
+        });
+      }
+    });
+    eligible.forEach((role: RoleEligibility, index) => {
+      const findingId = `eligible-${index + 1}`;
+      findings.push({
+        id: findingId,
+        title: `Eligible role (PIM): ${role.roleName}`,
+        reasons: [`can activate ${role.roleName} through Privileged Identity Management at any time`],
+        suspicion: 'high',
+        selectedByDefault: true,
+      });
+      candidates.push({
+        id: `remove-${findingId}`,
+        findingId,
+        kind: 'remove-eligible-role',
+        description: `Remove the PIM eligibility for ${role.roleName}.`,
+        payload: { eligibility: toJson(role) },
+      });
+    });
+    groupRoles.forEach(({ group, roles }: { group: GroupMembership; roles: RoleAssignment[] }, index) => {
+      const findingId = `group-${index + 1}`;
+      const holdsGa = roles.some((role) => role.roleDefinitionId === GLOBAL_ADMINISTRATOR_ROLE_ID);
+      const kept = holdsGa && lastGlobalAdmin;
+      const roleNames = roles.map((role) => role.roleName);
+      findings.push({
+        id: findingId,
+        title: `Member of role-assignable group ${group.displayName}`,
+        reasons: [
+          roleNames.length > 0
+            ? `gets ${roleNames.join(', ')} through the group ${group.displayName}`
+            : `${group.displayName} is role-assignable but holds no active role now`,
+          ...(kept ? [keptReason] : []),
+        ],
+        suspicion: roleNames.length > 0 ? 'high' : 'low',
+        selectedByDefault: roleNames.length > 0 && !kept,
+      });
+      if (!kept) {
+        candidates.push({
+          id: `remove-${findingId}`,
+          findingId,
+          kind: 'remove-group-membership',
+          description: `Remove ${ctx.target.displayName} from ${group.displayName}${roleNames.length ? ` (${roleNames.join(', ')})` : ''}.`,
+          payload: { group: toJson(group), roles: toJson(roles) },
+        });
+      }
+    });
+    return { findings, candidates };
+  },
+
+  plan(candidates, findings, selection) {
+    const chosen = new Set(selection);
+    const refused = findings.find(
+      (finding) =>
+        chosen.has(finding.id) && !candidates.some((candidate) => candidate.findingId === finding.id),
+    );
+    if (refused && refused.reasons.some((reason) => reason.startsWith('kept:'))) {
+      throw new PolicyError(
+        'LastGlobalAdministrator',
+        'The last Global Administrator assignment is never removed: add another Global Administrator first.',
+      );
+    }
+    return candidates.filter(
+      (candidate) => candidate.findingId !== undefined && chosen.has(candidate.findingId),
+    );
+  },
+
+  async execute(ctx, action) {
+    const payload = payloadRecord(action);
+    if (action.kind === 'remove-active-role') {
+      const assignment = roleAssignmentSchema.parse(payload.assignment);
+      if (assignment.roleDefinitionId === GLOBAL_ADMINISTRATOR_ROLE_ID) await refuseLastGlobalAdmin(ctx);
+      const result = await ctx.services.roles.removeActiveAssignment(assignment.id);
+      return { requestIds: [result.requestId] };
+    }
+    if (action.kind === 'remove-eligible-role') {
+      const eligibility = roleAssignmentSchema.parse(payload.eligibility);
+      const result = await ctx.services.roles.removeEligibility(eligibility, JUSTIFICATION);
+      return { requestIds: [result.requestId] };
+    }
+    const group = groupMembershipSchema.parse(payload.group);
+    const roles = roleAssignmentSchema.array().parse(payload.roles);
+    if (roles.some((role) => role.roleDefinitionId === GLOBAL_ADMINISTRATOR_ROLE_ID))
+      await refuseLastGlobalAdmin(ctx);
+    const result = await ctx.services.users.removeGroupMember(group.groupId, ctx.target.id);
+    return { requestIds: [result.requestId] };
+  },
+
+  async verify(ctx, action) {
+    return (await holds(ctx, action)) ? 'missing' : 'applied';
+  },
+
+  async undo(ctx, action) {
+    const payload = payloadRecord(action);
+    if (action.kind === 'remove-active-role') {
+      const assignment = roleAssignmentSchema.parse(payload.assignment);
+      const result = await ctx.services.roles.createActiveAssignment({
+        principalId: ctx.target.id,
+        roleDefinitionId: assignment.roleDefinitionId,
+        directoryScopeId: assignment.directoryScopeId,
+      });
+      return { requestIds: [result.requestId] };
+    }
+    if (action.kind === 'remove-eligible-role') {
+      const eligibility = roleAssignmentSchema.parse(payload.eligibility);
+      const result = await ctx.services.roles.createEligibility(
+        {
+          principalId: ctx.target.id,
+          roleDefinitionId: eligibility.roleDefinitionId,
+          directoryScopeId: eligibility.directoryScopeId,
+        },
+        RESTORE_JUSTIFICATION,
+      );
+      return { requestIds: [result.requestId] };
+    }
+    const group = groupMembershipSchema.parse(payload.group);
+    const result = await ctx.services.users.addGroupMember(group.groupId, ctx.target.id);
+    return { requestIds: [result.requestId] };
+  },
+
+  async verifyUndo(ctx, action) {
+    return (await holds(ctx, action)) ? 'applied' : 'missing';
+  },
+};
+
+async function refuseLastGlobalAdmin(ctx: StepContext): Promise<void> {
+  const memberships = await ctx.services.users.listGroupMemberships(ctx.target.id);
+  const groupIds = memberships.filter((group) => group.isAssignableToRole).map((group) => group.groupId);
+  if (await isLastGlobalAdministrator(ctx, groupIds)) {
+    throw new PolicyError(
+      'LastGlobalAdministrator',
+      'The last Global Administrator assignment is never removed: add another Global Administrator first.',
+    );
+  }
+}
+
+/** Whether the target still holds what the action removes (same role and scope, or group membership). */
+async function holds(ctx: StepContext, action: ActionRecord): Promise<boolean> {
+  const payload = payloadRecord(action);
+  if (action.kind === 'remove-active-role') {
+    const assignment = roleAssignmentSchema.parse(payload.assignment);
+    const current = await ctx.services.roles.listActiveAssignments(ctx.target.id);
+    return current.some(
+      (role) =>
+        role.roleDefinitionId === assignment.roleDefinitionId &&
+        role.directoryScopeId === assignment.directoryScopeId,
+    );
+  }
+  if (action.kind === 'remove-eligible-role') {
+    const eligibility = roleAssignmentSchema.parse(payload.eligibility);
+    const current = await ctx.services.roles.listEligibilities(ctx.target.id);
+    return current.some(
+      (role) =>
+        role.roleDefinitionId === eligibility.roleDefinitionId &&
+        role.directoryScopeId === eligibility.directoryScopeId,
+    );
+  }
+  const group = groupMembershipSchema.parse(payload.group);
+  const memberships = await ctx.services.users.listGroupMemberships(ctx.target.id);
+  return memberships.some((membership) => membership.groupId === group.groupId);
+}

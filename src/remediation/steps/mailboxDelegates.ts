@@ -1,0 +1,89 @@
+import type { MailboxDelegate } from '../../m365/types';
+import { isInsideTenant } from '../rules/scoreInboxRule';
+import { delegateSchema, toJson } from './payloads';
+import type { StepContext, StepModule } from './types';
+import { z } from 'zod';
+
+const payloadSchema = z.object({ delegate: delegateSchema });
+
+const RIGHT_MEANING: Record<MailboxDelegate['right'], string> = {
+  FullAccess: 'can open the mailbox and read all mail',
+  SendAs: 'can send mail as the user',
+  SendOnBehalf: 'can send mail on behalf of the user',
+};
+
+function sameDelegate(a: MailboxDelegate, b: MailboxDelegate): boolean {
+  return a.right === b.right && a.trustee.toLowerCase() === b.trustee.toLowerCase();
+}
+
+function isSelfEntry(delegate: MailboxDelegate, ctx: StepContext): boolean {
+  const trustee = delegate.trustee.toLowerCase();
+  return trustee.startsWith('nt authority\\') || trustee === ctx.target.userPrincipalName.toLowerCase();
+}
+
+async function listDelegates(ctx: StepContext): Promise<MailboxDelegate[]> {
+  const delegates = await ctx.services.exchange.listDelegates(ctx.target.userPrincipalName);
+  return delegates.filter((delegate) => !isSelfEntry(delegate, ctx));
+}
+
+/** Step 10: FullAccess, SendAs and SendOnBehalf delegates (Exchange mailbox and recipient permissions). */
+export const mailboxDelegates: StepModule = {
+  id: 'mailbox-delegates',
+  title: 'Remove mailbox delegates',
+  summary: 'A delegate added by the attacker keeps reading or sending from the mailbox with another account.',
+  manualSteps:
+    'In the Exchange admin center open the mailbox > Mailbox delegation and remove unknown delegates (or Remove-MailboxPermission / Remove-RecipientPermission).',
+  undoable: true,
+
+  async discover(ctx) {
+    const delegates = await listDelegates(ctx);
+    return {
+      findings: delegates.map((delegate, index) => {
+        const outside =
+          delegate.trustee.includes('@') && !isInsideTenant(delegate.trustee, ctx.tenantDomains);
+        return {
+          id: `delegate-${index + 1}`,
+          title: `${delegate.trustee} has ${delegate.right}`,
+          reasons: [
+            `${delegate.trustee} ${RIGHT_MEANING[delegate.right]} (${delegate.right})`,
+            ...(outside ? ['the delegate is outside the tenant'] : []),
+            'confirm with the user that they added this delegate',
+          ],
+          suspicion: outside ? ('high' as const) : ('medium' as const),
+          selectedByDefault: true,
+        };
+      }),
+      candidates: delegates.map((delegate, index) => ({
+        id: `remove-delegate-${index + 1}`,
+        findingId: `delegate-${index + 1}`,
+        kind: 'remove-delegate',
+        description: `Remove ${delegate.right} from ${delegate.trustee}.`,
+        payload: { delegate: toJson(delegate) },
+      })),
+    };
+  },
+
+  async execute(ctx, action) {
+    const { delegate } = payloadSchema.parse(action.payload);
+    const result = await ctx.services.exchange.removeDelegate(delegate);
+    return { requestIds: [result.requestId] };
+  },
+
+  async verify(ctx, action) {
+    const { delegate } = payloadSchema.parse(action.payload);
+    const delegates = await listDelegates(ctx);
+    return delegates.some((candidate) => sameDelegate(candidate, delegate)) ? 'missing' : 'applied';
+  },
+
+  async undo(ctx, action) {
+    const { delegate } = payloadSchema.parse(action.payload);
+    const result = await ctx.services.exchange.addDelegate(delegate);
+    return { requestIds: [result.requestId] };
+  },
+
+  async verifyUndo(ctx, action) {
+    const { delegate } = payloadSchema.parse(action.payload);
+    const delegates = await listDelegates(ctx);
+    return delegates.some((candidate) => sameDelegate(candidate, delegate)) ? 'applied' : 'missing';
+  },
+};

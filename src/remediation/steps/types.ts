@@ -1,0 +1,69 @@
+import type { M365Services } from '../../m365/types';
+import type { ApproveStepOptions, Finding, SecretDelivery, StepId, TargetView } from '../contract';
+import type { ActionRecord } from '../../store/types';
+
+/** What a step sees: the services, the target and the tenant's own domains. */
+export interface StepContext {
+  services: M365Services;
+  target: TargetView;
+  /** Mail domains that belong to the tenant; forwarding elsewhere is "outside". */
+  tenantDomains: string[];
+  now: () => Date;
+}
+
+export interface Discovery {
+  findings: Finding[];
+  /** One possible action per finding (or one for the whole step), with its before-snapshot. */
+  candidates: ActionRecord[];
+  /** Set when the step cannot be automated for this target: what to do by hand. */
+  manualGuidance?: string;
+}
+
+export interface ExecuteResult {
+  requestIds: string[];
+  /** Returned once to the approver; never stored, logged or audited. */
+  secret?: SecretDelivery;
+}
+
+/** 'unverifiable': the API offers no read-back (a password), so the 2xx answer is the evidence. */
+export type VerifyResult = 'applied' | 'missing' | 'unverifiable';
+
+export interface VerifyContext {
+  /** When the write was first attempted (its intent checkpoint), ISO. */
+  since: string;
+}
+
+export interface StepModule {
+  id: StepId;
+  title: string;
+  /** Why this step matters, one sentence. */
+  summary: string;
+  /** What a responder does by hand when Remediator may not read or write this (403). */
+  manualSteps: string;
+  undoable: boolean;
+  /**
+   * The action hands a secret to the approver. After a crash its secret is lost, so the
+   * engine repeats the write rather than trusting verification (the old secret reached nobody).
+   */
+  deliversSecret?: boolean;
+  discover(ctx: StepContext): Promise<Discovery>;
+  /** Chooses the actions for the selected findings; default: the candidates of the selected findings. */
+  plan?(
+    candidates: ActionRecord[],
+    findings: Finding[],
+    selection: string[],
+    options: ApproveStepOptions,
+  ): ActionRecord[];
+  execute(ctx: StepContext, action: ActionRecord): Promise<ExecuteResult>;
+  verify(ctx: StepContext, action: ActionRecord, verifyContext: VerifyContext): Promise<VerifyResult>;
+  undo?(ctx: StepContext, action: ActionRecord): Promise<ExecuteResult>;
+  verifyUndo?(ctx: StepContext, action: ActionRecord, verifyContext: VerifyContext): Promise<VerifyResult>;
+}
+
+/** The default planner: candidates tied to a selected finding, plus step-wide candidates. */
+export function planSelected(candidates: ActionRecord[], selection: string[]): ActionRecord[] {
+  const chosen = new Set(selection);
+  return candidates.filter(
+    (candidate) => candidate.findingId === undefined || chosen.has(candidate.findingId),
+  );
+}

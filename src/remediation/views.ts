@@ -1,0 +1,77 @@
+import type { ActionRecord, IncidentRecord, StepRecord } from '../store/types';
+import type { IncidentView, PlannedAction, StepView } from './contract';
+import { STEP_CATALOGUE } from './steps';
+import { planSelected } from './steps/types';
+
+export function defaultSelection(step: StepRecord): string[] {
+  return step.findings.filter((finding) => finding.selectedByDefault).map((finding) => finding.id);
+}
+
+/** The actions a step will take: the approved ones, or what the default selection would do. */
+export function proposedActions(step: StepRecord): ActionRecord[] {
+  if (step.actions.length > 0 || step.status !== 'pending') return step.actions;
+  const module = STEP_CATALOGUE[step.stepId];
+  try {
+    return module.plan
+      ? module.plan(step.candidates, step.findings, defaultSelection(step), {})
+      : planSelected(step.candidates, defaultSelection(step));
+  } catch {
+    return [];
+  }
+}
+
+function toPlannedAction(action: ActionRecord): PlannedAction {
+  return {
+    id: action.id,
+    ...(action.findingId !== undefined ? { findingId: action.findingId } : {}),
+    description: action.description,
+  };
+}
+
+export function toStepView(step: StepRecord): StepView {
+  const module = STEP_CATALOGUE[step.stepId];
+  const didSomething = step.results.some((result) => result.outcome === 'done');
+  return {
+    id: step.stepId,
+    title: module.title,
+    summary: module.summary,
+    status: step.status,
+    findings: step.findings,
+    actions: proposedActions(step).map(toPlannedAction),
+    ...(step.manualGuidance !== undefined ? { manualGuidance: step.manualGuidance } : {}),
+    nothingToDo: step.nothingToDo,
+    ...(step.approvedBy ? { approvedBy: step.approvedBy } : {}),
+    ...(step.skippedBy ? { skippedBy: step.skippedBy } : {}),
+    ...(step.startedAt ? { startedAt: step.startedAt } : {}),
+    ...(step.finishedAt ? { finishedAt: step.finishedAt } : {}),
+    verified: step.verified,
+    results: step.results,
+    ...(step.error ? { error: step.error } : {}),
+    // A failed undo may be tried again; a finished one may not.
+    undoable:
+      module.undoable &&
+      step.status === 'done' &&
+      didSomething &&
+      (step.undoneBy === undefined || step.undoStatus === 'failed'),
+    ...(step.undoneBy ? { undoneBy: step.undoneBy } : {}),
+  };
+}
+
+export function toIncidentView(incident: IncidentRecord, steps: StepRecord[]): IncidentView {
+  const times = [
+    incident.updatedAt,
+    ...steps.flatMap((step) => [step.startedAt, step.finishedAt].filter((t): t is string => t !== undefined)),
+  ];
+  return {
+    id: incident.id,
+    groupId: incident.groupId,
+    target: incident.target,
+    requester: incident.requester,
+    origin: incident.origin,
+    approvals: incident.approvals,
+    status: incident.status,
+    steps: steps.map(toStepView),
+    createdAt: incident.createdAt,
+    updatedAt: times.reduce((latest, time) => (time > latest ? time : latest)),
+  };
+}

@@ -1,0 +1,263 @@
+import { describe, expect, it } from 'vitest';
+import type { InboxRule } from '../../src/m365/types';
+import type { Suspicion } from '../../src/remediation/contract';
+import { isInsideTenant, scoreInboxRule } from '../../src/remediation/rules/scoreInboxRule';
+
+type RuleOverrides = Partial<Omit<InboxRule, 'conditions' | 'actions'>> & {
+  conditions?: Partial<InboxRule['conditions']>;
+  actions?: Partial<InboxRule['actions']>;
+};
+
+function rule(overrides: RuleOverrides = {}): InboxRule {
+  const { conditions, actions, ...rest } = overrides;
+  return {
+    id: 'r1',
+    source: 'exchange',
+    name: 'My rule',
+    enabled: true,
+    hidden: false,
+    readOnly: false,
+    priority: 1,
+    ...rest,
+    conditions: {
+      subjectContains: [],
+      bodyContains: [],
+      subjectOrBodyContains: [],
+      fromAddresses: [],
+      senderContains: [],
+      ...conditions,
+    },
+    actions: {
+      forwardTo: [],
+      redirectTo: [],
+      forwardAsAttachmentTo: [],
+      delete: false,
+      permanentDelete: false,
+      markAsRead: false,
+      stopProcessingRules: false,
+      ...actions,
+    },
+  };
+}
+
+const context = { tenantDomains: ['contoso.com'] };
+
+interface Case {
+  name: string;
+  rule: InboxRule;
+  suspicion: Suspicion;
+  /** A phrase one of the reasons must contain. */
+  reason?: string;
+}
+
+const cases: Case[] = [
+  {
+    name: 'forward to gmail',
+    rule: rule({ actions: { forwardTo: ['x@gmail.com'] } }),
+    suspicion: 'high',
+    reason: 'forwards to x@gmail.com (outside contoso.com)',
+  },
+  {
+    name: 'redirect outside',
+    rule: rule({ actions: { redirectTo: ['drop@evil.example'] } }),
+    suspicion: 'high',
+    reason: 'redirects to drop@evil.example (outside contoso.com)',
+  },
+  {
+    name: 'forward as attachment to gmail (Exchange recipient format)',
+    rule: rule({ actions: { forwardAsAttachmentTo: ['"Archive" [SMTP:megan.archive@gmail.com]'] } }),
+    suspicion: 'high',
+    reason: 'forwards as attachment to megan.archive@gmail.com (outside contoso.com)',
+  },
+  {
+    name: 'forward to a colleague inside the tenant',
+    rule: rule({ name: 'To Adele', actions: { forwardTo: ['AdeleV@contoso.com'] } }),
+    suspicion: 'none',
+    reason: 'inside contoso.com',
+  },
+  {
+    name: 'forward to a subdomain of the tenant',
+    rule: rule({ actions: { forwardTo: ['team@eu.contoso.com'] } }),
+    suspicion: 'none',
+  },
+  {
+    name: 'look-alike domain is outside',
+    rule: rule({ actions: { forwardTo: ['ceo@contoso.com.evil.io'] } }),
+    suspicion: 'high',
+  },
+  {
+    name: 'delete invoices',
+    rule: rule({ name: 'cleanup', conditions: { subjectContains: ['invoice'] }, actions: { delete: true } }),
+    suspicion: 'high',
+    reason: "deletes mail whose subject contains 'invoice'",
+  },
+  {
+    name: 'permanent delete',
+    rule: rule({ actions: { permanentDelete: true } }),
+    suspicion: 'high',
+    reason: 'permanently deletes mail',
+  },
+  {
+    name: 'plain delete from a spam sender',
+    rule: rule({ conditions: { fromAddresses: ['promo@shop.example'] }, actions: { delete: true } }),
+    suspicion: 'medium',
+    reason: 'deletes mail from promo@shop.example',
+  },
+  {
+    name: 'move to RSS Subscriptions',
+    rule: rule({ actions: { moveToFolder: 'RSS Subscriptions' } }),
+    suspicion: 'medium',
+    reason: "to 'RSS Subscriptions', a folder people rarely look at",
+  },
+  {
+    name: 'move to Junk Email (Exchange folder form)',
+    rule: rule({ actions: { moveToFolder: 'MeganB@contoso.com:\\Junk Email' } }),
+    suspicion: 'medium',
+    reason: "'Junk Email'",
+  },
+  {
+    name: 'move to Archive alone is filing, low',
+    rule: rule({ conditions: { subjectContains: ['Contoso Retail'] }, actions: { moveToFolder: 'Archive' } }),
+    suspicion: 'low',
+    reason: "whose subject contains 'Contoso Retail'",
+  },
+  {
+    name: 'move to Archive and mark as read',
+    rule: rule({ actions: { moveToFolder: 'Archive', markAsRead: true } }),
+    suspicion: 'medium',
+  },
+  { name: 'move to Notes', rule: rule({ actions: { moveToFolder: 'Notes' } }), suspicion: 'medium' },
+  {
+    name: 'move to Conversation History',
+    rule: rule({ actions: { moveToFolder: 'Conversation History' } }),
+    suspicion: 'medium',
+  },
+  {
+    name: 'mark as read alone',
+    rule: rule({ actions: { markAsRead: true } }),
+    suspicion: 'low',
+    reason: 'marks mail as read',
+  },
+  {
+    name: 'move security mail to RSS, mark read, punctuation name',
+    rule: rule({
+      name: '.',
+      conditions: { fromAddresses: ['security@contoso.com', 'it@contoso.com'] },
+      actions: { moveToFolder: 'RSS Subscriptions', markAsRead: true },
+    }),
+    suspicion: 'high',
+    reason: "has a punctuation-only name ('.')",
+  },
+  {
+    name: 'blank name alone',
+    rule: rule({ name: '   ', actions: { moveToFolder: 'Newsletters' } }),
+    suspicion: 'medium',
+    reason: 'has a blank name',
+  },
+  {
+    name: 'hidden rule',
+    rule: rule({ hidden: true, actions: { moveToFolder: 'Newsletters' } }),
+    suspicion: 'high',
+    reason: 'is hidden',
+  },
+  {
+    name: 'hidden rule forwarding outside',
+    rule: rule({ hidden: true, actions: { forwardTo: ['a@protonmail.com'] } }),
+    suspicion: 'high',
+  },
+  {
+    name: 'keyword alone (password) is low',
+    rule: rule({ conditions: { subjectContains: ['password'] }, actions: { moveToFolder: 'IT' } }),
+    suspicion: 'low',
+    reason: "filters on finance or security words: 'password'",
+  },
+  {
+    name: 'keyword with mark as read is high',
+    rule: rule({ conditions: { bodyContains: ['wire transfer'] }, actions: { markAsRead: true } }),
+    suspicion: 'high',
+  },
+  {
+    name: 'phish keyword moving to Archive',
+    rule: rule({ conditions: { subjectOrBodyContains: ['phish'] }, actions: { moveToFolder: 'Archive' } }),
+    suspicion: 'high',
+  },
+  {
+    name: 'compromised keyword deleting',
+    rule: rule({ conditions: { subjectContains: ['compromised'] }, actions: { delete: true } }),
+    suspicion: 'high',
+  },
+  {
+    name: 'MFA keyword deleting',
+    rule: rule({ conditions: { subjectContains: ['MFA'] }, actions: { delete: true } }),
+    suspicion: 'high',
+  },
+  {
+    name: 'keyword must be a word: "banking" matches, "bankrupt" does not',
+    rule: rule({ conditions: { subjectContains: ['bankrupt'] }, actions: { moveToFolder: 'Reading' } }),
+    suspicion: 'none',
+  },
+  {
+    name: 'newsletters to a folder',
+    rule: rule({
+      name: 'Newsletters',
+      conditions: { fromAddresses: ['news@contoso-weekly.example'] },
+      actions: { moveToFolder: 'Newsletters' },
+    }),
+    suspicion: 'none',
+    reason: "to 'Newsletters'",
+  },
+  {
+    name: 'disabled external forward is lowered',
+    rule: rule({ enabled: false, actions: { redirectTo: ['x@gmail.com'] } }),
+    suspicion: 'medium',
+    reason: 'is disabled',
+  },
+  {
+    name: 'disabled benign rule stays none',
+    rule: rule({ enabled: false, actions: { moveToFolder: 'Projects' } }),
+    suspicion: 'none',
+    reason: 'is disabled',
+  },
+  {
+    name: 'read-only rule is lowered',
+    rule: rule({ readOnly: true, actions: { moveToFolder: 'Junk Email' } }),
+    suspicion: 'low',
+    reason: 'is read-only',
+  },
+  {
+    name: 'rule with no actions',
+    rule: rule({ name: 'Flag boss' }),
+    suspicion: 'none',
+    reason: 'nothing suspicious',
+  },
+  {
+    name: 'move mail from helpdesk to Deleted Items',
+    rule: rule({ conditions: { senderContains: ['helpdesk'] }, actions: { moveToFolder: 'Deleted Items' } }),
+    suspicion: 'high',
+    reason: 'people who would warn the user',
+  },
+];
+
+describe('scoreInboxRule', () => {
+  it('has a case table of at least 25 rules', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(cases)('$name → $suspicion', ({ rule: subject, suspicion, reason }) => {
+    const score = scoreInboxRule(subject, context);
+    expect(score.suspicion).toBe(suspicion);
+    expect(score.reasons.length).toBeGreaterThan(0);
+    if (reason) expect(score.reasons.join(' | ')).toContain(reason);
+  });
+
+  it('is pure: the same input gives the same answer and the rule is not modified', () => {
+    const subject = rule({ actions: { forwardTo: ['x@gmail.com'] } });
+    const copy = structuredClone(subject);
+    expect(scoreInboxRule(subject, context)).toEqual(scoreInboxRule(subject, context));
+    expect(subject).toEqual(copy);
+  });
+
+  it('treats every address as outside when no tenant domain is known', () => {
+    expect(isInsideTenant('AdeleV@contoso.com', [])).toBe(false);
+  });
+});
