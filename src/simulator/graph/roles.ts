@@ -243,6 +243,29 @@ function createEligibilityRequest(context: RouteContext) {
   });
 }
 
+/** Role assignments and eligibility schedules are listed alike: `$filter` on the principal or role, paged, `$expand=roleDefinition`. */
+function filteredRoleCollection<
+  T extends { id: string; principalId: string; roleDefinitionId: string; directoryScopeId: string },
+>(
+  context: RouteContext,
+  items: T[],
+  entitySet: 'roleAssignments' | 'roleEligibilitySchedules',
+  wire: (item: T) => Record<string, unknown>,
+) {
+  const clauses = parseFilter(context.request.query.get('$filter'));
+  const filtered = applyFilter(items, clauses, ['principalId', 'roleDefinitionId', 'directoryScopeId', 'id']);
+  const { value, nextLink } = page(context.request, filtered, { defaultTop: 100, maxTop: 999 });
+  return json(
+    200,
+    collection(
+      context.request,
+      `roleManagement/directory/${entitySet}`,
+      value.map((item) => withExpansion(context, wire(item), item.roleDefinitionId)),
+      nextLink,
+    ),
+  );
+}
+
 export const roleRoutes: RouteDef[] = [
   {
     method: 'GET',
@@ -250,27 +273,8 @@ export const roleRoutes: RouteDef[] = [
     service: 'graph',
     permissions: ['RoleManagement.Read.Directory'],
     throttle: { kind: 'budget' },
-    handler: (context) => {
-      const clauses = parseFilter(context.request.query.get('$filter'));
-      const filtered = applyFilter(context.state.roleAssignments, clauses, [
-        'principalId',
-        'roleDefinitionId',
-        'directoryScopeId',
-        'id',
-      ]);
-      const { value, nextLink } = page(context.request, filtered, { defaultTop: 100, maxTop: 999 });
-      return json(
-        200,
-        collection(
-          context.request,
-          'roleManagement/directory/roleAssignments',
-          value.map((assignment) =>
-            withExpansion(context, assignmentWire(assignment), assignment.roleDefinitionId),
-          ),
-          nextLink,
-        ),
-      );
-    },
+    handler: (context) =>
+      filteredRoleCollection(context, context.state.roleAssignments, 'roleAssignments', assignmentWire),
   },
   {
     method: 'GET',
@@ -318,27 +322,13 @@ export const roleRoutes: RouteDef[] = [
     service: 'graph',
     permissions: ['RoleEligibilitySchedule.Read.Directory'],
     throttle: { kind: 'budget' },
-    handler: (context) => {
-      const clauses = parseFilter(context.request.query.get('$filter'));
-      const filtered = applyFilter(context.state.roleEligibilitySchedules, clauses, [
-        'principalId',
-        'roleDefinitionId',
-        'directoryScopeId',
-        'id',
-      ]);
-      const { value, nextLink } = page(context.request, filtered, { defaultTop: 100, maxTop: 999 });
-      return json(
-        200,
-        collection(
-          context.request,
-          'roleManagement/directory/roleEligibilitySchedules',
-          value.map((schedule) =>
-            withExpansion(context, eligibilityWire(schedule), schedule.roleDefinitionId),
-          ),
-          nextLink,
-        ),
-      );
-    },
+    handler: (context) =>
+      filteredRoleCollection(
+        context,
+        context.state.roleEligibilitySchedules,
+        'roleEligibilitySchedules',
+        eligibilityWire,
+      ),
   },
   {
     method: 'POST',
