@@ -75,6 +75,10 @@ export async function createCliEnvironment(options: CliEnvironmentOptions): Prom
       tenantDomain: simState.tenant.domain,
       credential: createSimulatorCredential(),
       logger,
+      // The simulated tenant's default budget (2,000 requests per 10 s; simulator's figure), with
+      // a margin: a mass incident paces itself instead of collecting 429s.
+      requestRate: { maxRequests: 1900, windowInMs: 10_000 },
+      retry: { maxRetries: 6 },
     });
   } else {
     const tenantId = config.tenant.tenantId;

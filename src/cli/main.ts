@@ -4,12 +4,27 @@ import { ConfigError, loadConfig } from '../config/config';
 import { createLogger } from '../observability/logger';
 import type { Logger } from '../observability/logger';
 import { CRASH_POINTS, PolicyError, STEP_IDS, isStepId } from '../remediation';
-import type { Actor, CrashPoint, IncidentView, SecretDelivery, StepId } from '../remediation';
+import type {
+  Actor,
+  CrashPoint,
+  IncidentView,
+  OpenIncidentsResult,
+  SecretDelivery,
+  StepId,
+} from '../remediation';
 import { isM365Error } from '../m365/errors';
 import { createCliEnvironment, UsageError } from './environment';
 import { LineReader } from './prompt';
 import type { CliEnvironment } from './environment';
-import { renderIncident, renderIncidentLine, renderSecret, renderStep } from './render';
+import {
+  renderGroupProgress,
+  renderGroupSummary,
+  renderIncident,
+  renderIncidentLine,
+  renderSecret,
+  renderStep,
+} from './render';
+import { collectTargets } from './targets';
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
@@ -33,7 +48,11 @@ interface RemediateOptions extends GlobalOptions {
   json?: boolean;
   approver?: string;
   credential: 'password' | 'tap';
+  targetsFile?: string;
 }
+
+/** How often a mass incident prints a progress line. */
+const GROUP_PROGRESS_INTERVAL_MS = 1000;
 
 /** Test-only hook: REMEDIATOR_CRASH_POINT=<point>[:<n>] kills the process at the n-th time it reaches <point>. */
 export const CRASH_POINT_VARIABLE = 'REMEDIATOR_CRASH_POINT';
@@ -131,7 +150,19 @@ class Cli {
       const finished: IncidentView[] = [];
       const mustWait = environment.fourEyes && approver.id === requester.id;
 
-      for (const incident of opened.incidents) {
+      const groupMode =
+        opened.incidents.length > 1 &&
+        !interactive &&
+        !mustWait &&
+        !options.steps &&
+        options.credential !== 'tap';
+      if (groupMode) {
+        const group = await this.remediateGroup(environment, opened, approver, options.json ?? false);
+        finished.push(...group.finished);
+        secrets.push(...group.secrets);
+      }
+
+      for (const incident of groupMode ? [] : opened.incidents) {
         if (!options.json) write(this.io.stdout, renderIncident(incident));
         if (mustWait) {
           write(
@@ -169,6 +200,58 @@ class Cli {
       this.deliverSecrets(secrets, options.json ?? false);
       return opened.incidents.length === 0 && opened.refused.length > 0 ? 1 : 0;
     });
+  }
+
+  /**
+   * Many users at once (--yes, all steps): one approval for the whole group, progress as counts
+   * every second instead of twelve cards per user, then a per-step summary with every failure.
+   */
+  private async remediateGroup(
+    environment: CliEnvironment,
+    opened: OpenIncidentsResult,
+    approver: Actor,
+    json: boolean,
+  ): Promise<{ finished: IncidentView[]; secrets: { incident: IncidentView; secret: SecretDelivery }[] }> {
+    const { engine } = environment;
+    const progressOut = json ? this.io.stderr : this.io.stdout;
+    const started = Date.now();
+    write(progressOut, `Remediating ${opened.incidents.length} users as one group (${opened.groupId}).`);
+    const ticker = setInterval(() => {
+      void engine
+        .getGroupProgress(opened.groupId)
+        .then((progress) => write(progressOut, renderGroupProgress(progress, Date.now() - started)))
+        .catch(() => undefined);
+    }, GROUP_PROGRESS_INTERVAL_MS);
+    let outcome: Awaited<ReturnType<typeof engine.approveGroup>>;
+    try {
+      outcome = await engine.approveGroup(opened.groupId, approver);
+      // Targets that joined an incident opened earlier belong to that incident's group.
+      for (const incidentId of opened.joinedIncidentIds) {
+        const joined = await engine.approveAllRemaining(incidentId, approver);
+        if (joined.secret) {
+          outcome.secrets.push({
+            incidentId,
+            target: joined.incident.target.userPrincipalName,
+            secret: joined.secret,
+          });
+        }
+      }
+    } finally {
+      clearInterval(ticker);
+    }
+    const progress = await engine.getGroupProgress(opened.groupId);
+    write(progressOut, renderGroupProgress(progress, Date.now() - started));
+    if (!json) write(this.io.stdout, renderGroupSummary(progress));
+    const finished: IncidentView[] = [];
+    for (const incident of opened.incidents) {
+      const final = await engine.getIncident(incident.id);
+      if (final) finished.push(final);
+    }
+    const secrets = outcome.secrets.flatMap(({ incidentId, secret }) => {
+      const incident = finished.find((candidate) => candidate.id === incidentId);
+      return incident ? [{ incident, secret }] : [];
+    });
+    return { finished, secrets };
   }
 
   /** The secret goes to the terminal once; never into --json output, files or logs. */
@@ -316,7 +399,8 @@ function buildProgram(cli: Cli, io: CliIo, setExit: (code: number) => void): Com
   program
     .command('remediate')
     .description('open an incident per user, show findings, and run the approved steps')
-    .argument('<upn...>', 'users to remediate (UPN or object id)')
+    .argument('[upn...]', 'users to remediate (UPN or object id)')
+    .option('--targets-file <file>', 'more users, one UPN or object id per line (# comments allowed)')
     .option('--steps <ids>', `comma-separated steps (default: all): ${STEP_IDS.join(',')}`, parseSteps)
     .option('--yes', 'approve every proposed step without asking')
     .option('--json', 'print the incidents as JSON (no secrets)')
@@ -326,8 +410,10 @@ function buildProgram(cli: Cli, io: CliIo, setExit: (code: number) => void): Com
         .choices(['password', 'tap'])
         .default('password'),
     )
-    .action(async (targets: string[], _options: unknown, command: Command) => {
-      setExit(await cli.remediate(targets, command.optsWithGlobals<RemediateOptions>()));
+    .action(async (upns: string[], _options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<RemediateOptions>();
+      const targets = await collectTargets(upns, options.targetsFile);
+      setExit(await cli.remediate(targets, options));
     });
 
   program

@@ -1,4 +1,10 @@
-import type { IncidentView, SecretDelivery, StepView } from '../remediation/contract';
+import type {
+  GroupProgress,
+  IncidentView,
+  SecretDelivery,
+  StepStatus,
+  StepView,
+} from '../remediation/contract';
 
 const MARK = { high: '!!', medium: '! ', low: '. ', none: '  ' } as const;
 
@@ -44,4 +50,25 @@ export function renderSecret(incident: IncidentView, secret: SecretDelivery): st
   const what = secret.kind === 'password' ? 'New password' : 'Temporary Access Pass';
   const expiry = secret.expiresAt ? ` (expires ${secret.expiresAt})` : '';
   return `${what} for ${incident.target.displayName}, shown once — give it to the user by phone or in person, never by email${expiry}:\n  ${secret.value}`;
+}
+
+/** One line of a mass incident's progress: counts, not cards. */
+export function renderGroupProgress(progress: GroupProgress, elapsedMs: number): string {
+  const sum = (status: StepStatus) => progress.steps.reduce((total, step) => total + step.counts[status], 0);
+  return `[${(elapsedMs / 1000).toFixed(1)}s] ${progress.incidentsByStatus.completed}/${progress.incidents} users completed; steps: ${sum('done')} done, ${sum('running') + sum('approved')} running, ${sum('pending')} pending, ${sum('skipped')} skipped, ${sum('failed')} failed`;
+}
+
+/** Per step counts and the failures with their reasons, once the group is finished. */
+export function renderGroupSummary(progress: GroupProgress): string {
+  const lines = [`Group ${progress.groupId}: ${progress.incidents} incidents`];
+  for (const step of progress.steps) {
+    const { done, failed, pending, skipped } = step.counts;
+    lines.push(
+      `  ${step.title.padEnd(36)} done ${done}, failed ${failed}, pending ${pending}, skipped ${skipped}`,
+    );
+  }
+  for (const failure of progress.failures) {
+    lines.push(`  FAILED ${failure.target} ${failure.stepId}: ${failure.code} — ${failure.message}`);
+  }
+  return lines.join('\n');
 }

@@ -27,6 +27,10 @@ const guid = z
   .string()
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 
+/** Env templates list every variable, many of them empty: empty means "not set". */
+const emptyAsUnset = <T extends z.ZodType<string>>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
 const envSchema = z.object({
   /** `simulated` runs against an in-process simulated tenant; `live` against Microsoft 365. */
   TENANT_MODE: z.enum(['simulated', 'live']).default('simulated'),
@@ -46,6 +50,20 @@ const envSchema = z.object({
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
 
   DATA_DIR: z.string().default('data'),
+  /** `sqlite` (default): one file in DATA_DIR. `azure-tables`: Azure Table Storage, shared by several instances. */
+  STORE_KIND: z.enum(['sqlite', 'azure-tables']).default('sqlite'),
+  /** Storage account for STORE_KIND=azure-tables, reached with an Entra identity (Bicep sets it). */
+  AZURE_STORAGE_ACCOUNT_NAME: emptyAsUnset(
+    z.string().regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name'),
+  ),
+  /** Client id of the user-assigned managed identity for Storage (Bicep sets it); unset uses DefaultAzureCredential. */
+  AZURE_CLIENT_ID: emptyAsUnset(guid),
+  /** A connection string instead of an identity (Azurite, local runs); takes precedence over the account name. */
+  SECRET_AZURE_STORAGE_CONNECTION_STRING: emptyAsUnset(z.string()),
+  /** Prefix for the table names (letters and digits), to share one account between environments. */
+  AZURE_STORAGE_TABLE_PREFIX: emptyAsUnset(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,40}$/, 'letters and digits'),
+  ),
   RESPONDERS_GROUP_ID: guid.optional(),
   BREAK_GLASS_ACCOUNTS: csv,
   FOUR_EYES: booleanFromEnv(true),
@@ -58,6 +76,8 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   SECURITY_CHANNEL_ID: z.string().optional(),
+  /** Shared HMAC-SHA256 secret of the signed alert webhook (POST /api/alerts); unset disables the route. */
+  SECRET_ALERT_WEBHOOK_SECRET: emptyAsUnset(z.string().min(32, 'must be at least 32 characters')),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -94,10 +114,28 @@ export interface BotConfig {
   securityChannelId?: string;
 }
 
+/** Where incidents, audit and bot state live (see src/store/createStore.ts and docs/SCALE.md). */
+export interface StoreConfig {
+  kind: 'sqlite' | 'azure-tables';
+  azure: {
+    connectionString?: string;
+    accountName?: string;
+    managedIdentityClientId?: string;
+    tablePrefix?: string;
+  };
+}
+
+/** The signed alert webhook a SIEM calls to raise a possible compromise (src/security/alertWebhook.ts). */
+export interface AlertsConfig {
+  webhookSecret?: string;
+}
+
 export interface AppConfig {
   tenant: TenantConfig;
+  alerts?: AlertsConfig;
   policy: PolicyConfig;
   bot: BotConfig;
+  store: StoreConfig;
   dataDir: string;
   logLevel: string;
 }
@@ -127,6 +165,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (e.M365_AUTH === 'certificate' && !e.M365_CERTIFICATE_PATH) {
       problems.push('M365_CERTIFICATE_PATH: required when M365_AUTH=certificate');
     }
+  }
+  if (
+    e.STORE_KIND === 'azure-tables' &&
+    !e.SECRET_AZURE_STORAGE_CONNECTION_STRING &&
+    !e.AZURE_STORAGE_ACCOUNT_NAME
+  ) {
+    problems.push(
+      'AZURE_STORAGE_ACCOUNT_NAME: required when STORE_KIND=azure-tables (or SECRET_AZURE_STORAGE_CONNECTION_STRING)',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -158,6 +205,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       port: e.PORT,
       securityChannelId: e.SECURITY_CHANNEL_ID,
     },
+    store: {
+      kind: e.STORE_KIND,
+      azure: {
+        connectionString: e.SECRET_AZURE_STORAGE_CONNECTION_STRING,
+        accountName: e.AZURE_STORAGE_ACCOUNT_NAME,
+        managedIdentityClientId: e.AZURE_CLIENT_ID,
+        tablePrefix: e.AZURE_STORAGE_TABLE_PREFIX,
+      },
+    },
+    alerts: { webhookSecret: e.SECRET_ALERT_WEBHOOK_SECRET },
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
   };

@@ -11,8 +11,20 @@ interface ServicePrincipalInfo {
   verifiedPublisher?: string;
 }
 
+/** Service principal names and publishers change rarely; many users consent to the same apps. */
+const SERVICE_PRINCIPAL_TTL_MS = 5 * 60_000;
+
 export class GraphConsentsClient implements ConsentsClient {
-  constructor(private readonly api: GraphApi) {}
+  /** Reads shared by every user in a mass incident (and in flight at once): one request per app. */
+  private readonly principalCache = new Map<
+    string,
+    { info: Promise<ServicePrincipalInfo | undefined>; until: number }
+  >();
+
+  constructor(
+    private readonly api: GraphApi,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async listPermissionGrants(principalId: string): Promise<PermissionGrant[]> {
     requireGuid('consents.listPermissionGrants', principalId, 'Principal id');
@@ -126,25 +138,41 @@ export class GraphConsentsClient implements ConsentsClient {
     const result = new Map<string, ServicePrincipalInfo>();
     await Promise.all(
       [...new Set(ids)].map(async (id) => {
-        try {
-          const { body } = await this.api.read(
-            {
-              operation: 'consents.getServicePrincipal',
-              method: 'GET',
-              url: `/servicePrincipals/${encodeURIComponent(id)}?$select=id,appId,displayName,publisherName,verifiedPublisher`,
-            },
-            servicePrincipalWire,
-          );
-          result.set(id, {
-            displayName: body.displayName ?? id,
-            verifiedPublisher: body.verifiedPublisher?.displayName ?? undefined,
-          });
-        } catch (error) {
-          if (!isM365Error(error) || (error.code !== 'NotFound' && error.code !== 'PermissionDenied'))
-            throw error;
-        }
+        const info = await this.servicePrincipal(id);
+        if (info) result.set(id, info);
       }),
     );
     return result;
+  }
+
+  private servicePrincipal(id: string): Promise<ServicePrincipalInfo | undefined> {
+    const cached = this.principalCache.get(id);
+    if (cached && cached.until > this.now()) return cached.info;
+    const info = this.readServicePrincipal(id);
+    this.principalCache.set(id, { info, until: this.now() + SERVICE_PRINCIPAL_TTL_MS });
+    // A failure is not remembered: the next caller asks again.
+    info.catch(() => this.principalCache.delete(id));
+    return info;
+  }
+
+  private async readServicePrincipal(id: string): Promise<ServicePrincipalInfo | undefined> {
+    try {
+      const { body } = await this.api.read(
+        {
+          operation: 'consents.getServicePrincipal',
+          method: 'GET',
+          url: `/servicePrincipals/${encodeURIComponent(id)}?$select=id,appId,displayName,publisherName,verifiedPublisher`,
+        },
+        servicePrincipalWire,
+      );
+      return {
+        displayName: body.displayName ?? id,
+        verifiedPublisher: body.verifiedPublisher?.displayName ?? undefined,
+      };
+    } catch (error) {
+      if (isM365Error(error) && (error.code === 'NotFound' || error.code === 'PermissionDenied'))
+        return undefined;
+      throw error;
+    }
   }
 }

@@ -19,6 +19,7 @@ import type { RetryOptions } from './retry';
 import { DEFAULT_RETRY } from './retry';
 import { GraphRolesClient } from './rolesClient';
 import { GraphSignInsClient } from './signInsClient';
+import type { RoundTripRecorder } from './roundTrips';
 import type { M365Stats } from './stats';
 import { createStats, resetStats } from './stats';
 import type { M365Services } from './types';
@@ -30,6 +31,8 @@ export { OPERATIONS, describeOperation, renderPermissionsTable, requiredAccess }
 export type { OperationInfo, OperationName } from './operations';
 export { createCredential, createSimulatorCredential, SIMULATOR_TOKEN } from './credentials';
 export type { M365Stats } from './stats';
+export { RoundTripRecorder, criticalPathLength } from './roundTrips';
+export type { RoundTrip, RoundTripService } from './roundTrips';
 export type { RetryOptions } from './retry';
 
 export interface M365ServicesOptions {
@@ -59,6 +62,12 @@ export interface M365ServicesOptions {
   messageRulesPageSize?: number;
   /** Random source for back-off jitter (tests pass a fixed one). */
   random?: () => number;
+  /** Client-side pacing to a tenant's request budget (see RequestLimitOptions.requestRate); unset by default. */
+  requestRate?: { maxRequests: number; windowInMs: number };
+  /** Records every HTTP request's start and end, to count critical-path round trips. */
+  roundTrips?: RoundTripRecorder;
+  /** Window of the tenant-wide sign-in read that serves many users at once (default 24 h). */
+  signInsTenantWideWindowInMs?: number;
 }
 
 /** The clients plus round-trip counters (benchmarks compare batched and sequential runs). */
@@ -78,6 +87,7 @@ export function createM365Services(options: M365ServicesOptions): M365ServiceLay
     identityProtectionMinIntervalInMs: options.identityProtectionMinIntervalInMs,
     maxConcurrentRequests: options.concurrency,
     maxConcurrentOutlookRequests: options.maxConcurrentOutlookRequests,
+    requestRate: options.requestRate,
   });
 
   const graphClient = createGraphClient({
@@ -85,6 +95,7 @@ export function createM365Services(options: M365ServicesOptions): M365ServiceLay
     credential: options.credential,
     retry,
     stats,
+    ...(options.roundTrips ? { roundTrips: options.roundTrips } : {}),
   });
   const direct = new DirectGraphTransport(graphClient);
   const transport: GraphTransport =
@@ -110,6 +121,7 @@ export function createM365Services(options: M365ServicesOptions): M365ServiceLay
     limits,
     logger,
     random: options.random,
+    ...(options.roundTrips ? { roundTrips: options.roundTrips } : {}),
   });
 
   return {
@@ -119,7 +131,11 @@ export function createM365Services(options: M365ServicesOptions): M365ServiceLay
     roles: new GraphRolesClient(api),
     consents: new GraphConsentsClient(api),
     identityProtection: new GraphIdentityProtectionClient(api),
-    signIns: new GraphSignInsClient(api),
+    signIns: new GraphSignInsClient(api, {
+      ...(options.signInsTenantWideWindowInMs !== undefined
+        ? { tenantWideWindowInMs: options.signInsTenantWideWindowInMs }
+        : {}),
+    }),
     exchange: new InvokeCommandExchangeClient(exchangeTransport),
     stats,
     resetStats: () => resetStats(stats),

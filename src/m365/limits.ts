@@ -75,6 +75,13 @@ export interface RequestLimitOptions {
   signInLog?: { maxRequests: number; windowInMs: number };
   /** Cap on all requests in flight (used by the sequential baseline); unlimited when unset. */
   maxConcurrentRequests?: number;
+  /**
+   * Most requests started per sliding window, for everything that is neither Identity Protection
+   * nor an Outlook resource (those have limits of their own). Sized to the tenant's budget, the
+   * client waits its turn instead of collecting 429s whose Retry-After all expire together;
+   * unlimited when unset. $batch items count one by one, like the service counts them.
+   */
+  requestRate?: { maxRequests: number; windowInMs: number };
 }
 
 /** What a request declares about itself so the limits can apply. */
@@ -144,6 +151,61 @@ export class SlidingWindowLimiter {
   }
 }
 
+/**
+ * At most `maxRequests` per sliding window as the SERVICE counts them. The service stamps a
+ * request when it handles it, somewhere between our send and its answer; a request therefore
+ * occupies a slot from its start until `windowInMs` after its answer. That is conservative by
+ * the request's duration, and never lets queueing delays bunch more arrivals into one window
+ * than the budget allows (spacing starts alone did: measured 429s at 95 % of the budget).
+ */
+export class RequestBudget {
+  private inFlight = 0;
+  /** Answer times, oldest first. */
+  private readonly answered: number[] = [];
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly maxRequests: number,
+    private readonly windowInMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (!Number.isInteger(maxRequests) || maxRequests < 1)
+      throw new RangeError('maxRequests must be a positive integer');
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.tryStart()) {
+      // Over the budget: queue behind earlier waiters so order is kept.
+      const turn = this.queue.then(() => this.waitForSlot());
+      this.queue = turn;
+      await turn;
+    }
+    try {
+      return await work();
+    } finally {
+      this.inFlight -= 1;
+      this.answered.push(this.now());
+    }
+  }
+
+  private tryStart(): boolean {
+    const windowStart = this.now() - this.windowInMs;
+    while (this.answered.length > 0 && this.answered[0]! <= windowStart) this.answered.shift();
+    if (this.inFlight + this.answered.length >= this.maxRequests) return false;
+    this.inFlight += 1;
+    return true;
+  }
+
+  private async waitForSlot(): Promise<void> {
+    while (!this.tryStart()) {
+      const oldest = this.answered[0];
+      // Every slot is held by a request still in flight: look again shortly.
+      const waitMs = oldest === undefined ? 10 : Math.max(oldest + this.windowInMs - this.now(), 1);
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
+}
+
 /** All client-side limits in one place: per mailbox, Identity Protection rate, sign-in log rate, global cap. */
 export class RequestLimits {
   readonly mailboxes: KeyedSemaphore;
@@ -151,8 +213,12 @@ export class RequestLimits {
   private readonly signInLog: SlidingWindowLimiter;
   private readonly global?: KeyedSemaphore;
   private readonly outlook?: KeyedSemaphore;
+  private readonly rate?: RequestBudget;
 
   constructor(options: RequestLimitOptions = {}) {
+    if (options.requestRate !== undefined) {
+      this.rate = new RequestBudget(options.requestRate.maxRequests, options.requestRate.windowInMs);
+    }
     this.mailboxes = new KeyedSemaphore(options.maxConcurrentPerMailbox ?? 4);
     this.identityProtection = new IntervalGate(options.identityProtectionMinIntervalInMs ?? 1000);
     const signInLog = options.signInLog ?? { maxRequests: 5, windowInMs: 10_000 };
@@ -167,6 +233,12 @@ export class RequestLimits {
 
   run<T>(request: LimitedRequest, work: () => Promise<T>): Promise<T> {
     let limited = work;
+    if (this.rate && !request.identityProtection && !request.outlook) {
+      // Innermost: counted when the request really leaves, not while it queues for a mailbox slot.
+      const rate = this.rate;
+      const inner = limited;
+      limited = () => rate.run(inner);
+    }
     if (this.global) {
       const global = this.global;
       const inner = limited;

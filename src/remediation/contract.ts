@@ -215,3 +215,60 @@ export interface RemediationService {
   /** Whether the actor is a responder (member of the configured group). */
   isResponder(actor: Actor): Promise<boolean>;
 }
+
+// ---------------------------------------------------------------- groups (mass incidents)
+
+/** How many of a group's incidents have one step in each state. */
+export interface GroupStepProgress {
+  stepId: StepId;
+  title: string;
+  counts: Record<StepStatus, number>;
+}
+
+export interface GroupFailure {
+  incidentId: string;
+  target: string;
+  stepId: StepId;
+  code: string;
+  message: string;
+}
+
+/** One glance at a mass incident: counts per step, the failures with reasons, not every card. */
+export interface GroupProgress {
+  groupId: string;
+  incidents: number;
+  incidentsByStatus: Record<IncidentStatus, number>;
+  steps: GroupStepProgress[];
+  failures: GroupFailure[];
+  /** Every incident completed or cancelled. */
+  finished: boolean;
+}
+
+export interface GroupSecret {
+  incidentId: string;
+  target: string;
+  secret: SecretDelivery;
+}
+
+export interface ApproveGroupOptions {
+  /** Incidents worked on at once (default 100); the service layer enforces the API limits. */
+  concurrency?: number;
+}
+
+/** Additions for mass incidents; the engine implements them beside RemediationService. */
+export interface GroupRemediationService {
+  /** Counts per step and the failures of the incidents opened together (OpenIncidentsResult.groupId). */
+  getGroupProgress(groupId: string): Promise<GroupProgress>;
+  /** Per-user detail on demand. */
+  listGroupIncidents(groupId: string): Promise<IncidentView[]>;
+  /**
+   * One approval for the whole group: records the approver on every open incident and approves
+   * every remaining actionable step (as approveAllRemaining does per incident). Secrets (new
+   * passwords / TAPs) come back once, per incident, to this approver only.
+   */
+  approveGroup(
+    groupId: string,
+    approver: Actor,
+    options?: ApproveGroupOptions,
+  ): Promise<{ progress: GroupProgress; secrets: GroupSecret[] }>;
+}

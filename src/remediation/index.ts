@@ -3,7 +3,9 @@ import { RemediationEngine } from './service';
 import type { RemediationServiceDeps } from './service';
 
 export * from './contract';
-export { RemediationEngine } from './service';
+export { MAX_TARGETS_PER_REQUEST, RemediationEngine } from './service';
+export { executionPrerequisites } from './executionOrder';
+export { summarizeGroup } from './groups';
 export type { RemediationServiceDeps } from './service';
 export { Policy } from './policy';
 export { CRASH_POINTS } from './stepRunner';

@@ -23,6 +23,8 @@ export interface IncidentParties {
  */
 export class Policy {
   private readonly cache = new Map<string, { isResponder: boolean; until: number }>();
+  /** Checks already on their way: concurrent approvals (a whole group at once) share one. */
+  private readonly inFlight = new Map<string, Promise<boolean>>();
   private readonly ownIdentityIds: Set<string>;
   private readonly clock: () => Date;
   private readonly ttlMs: number;
@@ -47,10 +49,18 @@ export class Policy {
     const now = this.clock().getTime();
     const cached = this.cache.get(actor.id);
     if (cached && cached.until > now) return cached.isResponder;
-    const member = await this.users.checkMemberGroups(actor.id, [groupId]);
-    const isResponder = member.some((id) => id.toLowerCase() === groupId.toLowerCase());
-    this.cache.set(actor.id, { isResponder, until: now + this.ttlMs });
-    return isResponder;
+    const running = this.inFlight.get(actor.id);
+    if (running) return running;
+    const check = this.users
+      .checkMemberGroups(actor.id, [groupId])
+      .then((member) => {
+        const isResponder = member.some((id) => id.toLowerCase() === groupId.toLowerCase());
+        this.cache.set(actor.id, { isResponder, until: now + this.ttlMs });
+        return isResponder;
+      })
+      .finally(() => this.inFlight.delete(actor.id));
+    this.inFlight.set(actor.id, check);
+    return check;
   }
 
   async assertResponder(actor: Actor): Promise<void> {

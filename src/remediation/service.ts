@@ -13,7 +13,11 @@ import type {
 import { PolicyError, STEP_IDS, isStepId } from './contract';
 import type {
   Actor,
+  ApproveGroupOptions,
   ApproveStepOptions,
+  GroupProgress,
+  GroupRemediationService,
+  GroupSecret,
   IncidentView,
   OpenIncidentsRequest,
   OpenIncidentsResult,
@@ -24,10 +28,13 @@ import type {
   TargetView,
 } from './contract';
 import { m365Code, toStepError } from './errors';
+import { forEachLimited, summarizeGroup } from './groups';
 import { Policy } from './policy';
 import { renderIncidentReport, toJsonLines } from './reporting';
 import { StepRunner } from './stepRunner';
-import type { CrashPoint } from './stepRunner';
+import type { ActionRun, CrashPoint } from './stepRunner';
+import { executionPrerequisites } from './executionOrder';
+import { GLOBAL_ADMINISTRATOR_ROLE_ID } from './steps/adminRoles';
 import { STEP_CATALOGUE } from './steps';
 import type { StepContext } from './steps/types';
 import { planSelected } from './steps/types';
@@ -51,14 +58,18 @@ export interface RemediationServiceDeps {
   crashHook?: (point: CrashPoint) => void;
 }
 
+/** A mass incident (a phishing wave) opens hundreds of targets as one group. */
+export const MAX_TARGETS_PER_REQUEST = 1000;
+
 const actorSchema = z.object({
   id: z.string().min(1).max(200),
   displayName: z.string().max(500),
   userPrincipalName: z.string().max(500).optional(),
 });
 const idSchema = z.string().min(1).max(200);
+
 const openRequestSchema = z.object({
-  targets: z.array(z.string().trim().min(1).max(500)).min(1).max(50),
+  targets: z.array(z.string().trim().min(1).max(500)).min(1).max(MAX_TARGETS_PER_REQUEST),
   requester: actorSchema,
   origin: z.object({
     kind: z.enum(['teams', 'cli', 'webhook']),
@@ -102,10 +113,11 @@ function validActor(actor: Actor): Actor {
  * once (see StepRunner), verifies, audits and undoes. Dependencies come through the
  * constructor so tests pass recording fakes.
  */
-export class RemediationEngine implements RemediationService {
+export class RemediationEngine implements RemediationService, GroupRemediationService {
   private readonly policy: Policy;
   private readonly runner: StepRunner;
   private readonly sleep: (ms: number) => Promise<void>;
+  private globalAdminTail: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: RemediationServiceDeps) {
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -446,18 +458,56 @@ export class RemediationEngine implements RemediationService {
     await this.guard(incident, actor, 'incident.approveAll', () =>
       this.policy.assertCanApprove(incident, actor),
     );
-    let secret: SecretDelivery | undefined;
-    for (const step of await this.deps.store.listSteps(incident.id)) {
-      if (step.status !== 'pending') continue;
-      if (step.manualGuidance !== undefined && step.candidates.length === 0) continue;
-      const outcome = await this.approveStep(incident.id, step.stepId, actor);
-      secret = outcome.secret ?? secret;
+    const eligible = (await this.deps.store.listSteps(incident.id))
+      .filter((step) => step.status === 'pending')
+      .filter((step) => !(step.manualGuidance !== undefined && step.candidates.length === 0))
+      .map((step) => step.stepId);
+    // Independent steps run at once so their requests share $batch round trips; a step waits
+    // only for the steps it must follow (executionPrerequisites).
+    const started = new Map<StepId, Promise<StepOutcome>>();
+    for (const stepId of STEP_IDS) {
+      if (!eligible.includes(stepId)) continue;
+      const before = executionPrerequisites(stepId, eligible)
+        .map((prerequisite) => started.get(prerequisite))
+        .filter((promise): promise is Promise<StepOutcome> => promise !== undefined);
+      started.set(
+        stepId,
+        Promise.allSettled(before).then(() => this.approveStep(incident.id, stepId, actor)),
+      );
     }
+    const settled = await Promise.allSettled(started.values());
+    const refusal = settled.find((outcome) => outcome.status === 'rejected');
+    if (refusal?.status === 'rejected') throw refusal.reason;
+    const secret = settled
+      .map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.secret : undefined))
+      .find((candidate): candidate is SecretDelivery => candidate !== undefined);
     return { incident: await this.view(incident.id), ...(secret ? { secret } : {}) };
   }
 
   /**
-   * Executes a claimed step's actions in order. Returns the secret of reset-password.
+   * Removing a Global Administrator assignment checks "is there another one?" and then writes;
+   * two incidents doing that at once could each see the other and remove both. Those actions
+   * run one at a time across the engine; every other action runs freely.
+   */
+  private async withGlobalAdminLock<T>(
+    stepId: StepId,
+    action: ActionRecord,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    if (stepId !== 'admin-roles' || !JSON.stringify(action.payload).includes(GLOBAL_ADMINISTRATOR_ROLE_ID)) {
+      return work();
+    }
+    const result = this.globalAdminTail.then(work);
+    this.globalAdminTail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  /**
+   * Executes a claimed step's actions (in plan order, or canary-then-concurrently for steps
+   * with `concurrentActions`). Returns the secret of reset-password.
    * Only the caller that moved the step into 'running' gets here.
    */
   private async runStep(
@@ -483,25 +533,46 @@ export class RemediationEngine implements RemediationService {
     let secret: SecretDelivery | undefined;
 
     const queue = step.actions.filter((action) => results.get(action.id)?.outcome !== 'done');
-    const deferred = new Set<string>();
-    while (queue.length > 0) {
-      const action = queue.shift();
-      if (!action) break;
-      const run = await this.runner.runAction({
-        incidentId,
-        stepId,
-        module,
-        ctx,
-        action,
-        kind: 'execute',
-        ...(actor ? { actor } : {}),
-      });
+    const runOne = (action: ActionRecord) =>
+      this.withGlobalAdminLock(stepId, action, () =>
+        this.runner.runAction({
+          incidentId,
+          stepId,
+          module,
+          ctx,
+          action,
+          kind: 'execute',
+          ...(actor ? { actor } : {}),
+        }),
+      );
+    const retryLater: ActionRecord[] = [];
+    const record = (action: ActionRecord, run: ActionRun, othersLeft: boolean): void => {
       // Entra refuses to delete the default method while others exist: try it again after the others.
-      if (run.result.error?.code === 'DefaultMethodInUse' && !deferred.has(action.id) && queue.length > 0) {
-        deferred.add(action.id);
-        queue.push(action);
-        continue;
+      if (run.result.error?.code === 'DefaultMethodInUse' && othersLeft) {
+        retryLater.push(action);
+        return;
       }
+      results.set(action.id, run.result);
+      secret = run.secret ?? secret;
+    };
+    if (module.concurrentActions && queue.length > 1) {
+      // The first action goes alone, as a canary: a refusal that would hit every action
+      // (permission withheld, mailbox gone) costs one failed write, not N; and a crash leaves
+      // at most one write in doubt before the fan-out starts.
+      const [canary, ...others] = queue as [ActionRecord, ...ActionRecord[]];
+      record(canary, await runOne(canary), true);
+      const runs = await Promise.all(others.map(runOne));
+      others.forEach((action, index) => {
+        const run = runs[index];
+        if (run) record(action, run, true);
+      });
+    } else {
+      for (const [index, action] of queue.entries()) {
+        record(action, await runOne(action), index < queue.length - 1);
+      }
+    }
+    for (const action of retryLater) {
+      const run = await runOne(action);
       results.set(action.id, run.result);
       secret = run.secret ?? secret;
     }
@@ -535,6 +606,73 @@ export class RemediationEngine implements RemediationService {
     });
     if (!failed) await this.completeIfFinished(incidentId);
     return secret;
+  }
+
+  // ---------------------------------------------------------------- groups (mass incidents)
+
+  async listGroupIncidents(groupId: string): Promise<IncidentView[]> {
+    const id = idSchema.parse(groupId);
+    const incidents = (await this.deps.store.listIncidents()).filter((incident) => incident.groupId === id);
+    return Promise.all(incidents.map((incident) => this.view(incident.id)));
+  }
+
+  async getGroupProgress(groupId: string): Promise<GroupProgress> {
+    return summarizeGroup(groupId, await this.listGroupIncidents(groupId));
+  }
+
+  async approveGroup(
+    groupId: string,
+    approver: Actor,
+    options: ApproveGroupOptions = {},
+  ): Promise<{ progress: GroupProgress; secrets: GroupSecret[] }> {
+    const actor = validActor(approver);
+    const id = idSchema.parse(groupId);
+    const concurrency = z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .parse(options.concurrency ?? 100);
+    const open = (await this.deps.store.listIncidents({ openOnly: true })).filter(
+      (incident) => incident.groupId === id,
+    );
+    if (open.length === 0 && (await this.listGroupIncidents(id)).length === 0) {
+      throw new PolicyError('UnknownIncident', `No incident group ${id}.`);
+    }
+    const secrets: GroupSecret[] = [];
+    let refusal: unknown;
+    // The first incident alone: a refusal that applies to all (not a responder, four-eyes)
+    // surfaces once instead of 500 times.
+    const [first, ...rest] = open;
+    const approveOne = async (incident: IncidentRecord): Promise<void> => {
+      try {
+        const outcome = await this.approveAllRemaining(incident.id, actor);
+        if (outcome.secret) {
+          secrets.push({
+            incidentId: incident.id,
+            target: incident.target.userPrincipalName,
+            secret: outcome.secret,
+          });
+        }
+      } catch (error) {
+        if (
+          error instanceof PolicyError &&
+          ['NotResponder', 'SelfApproval', 'TargetCannotApprove'].includes(error.code)
+        ) {
+          refusal ??= error;
+          return;
+        }
+        // One incident's refusal (closed meanwhile, last Global Administrator) must not stop the rest.
+        this.deps.logger.warn(
+          { incidentId: incident.id, code: error instanceof PolicyError ? error.code : m365Code(error) },
+          'group approval skipped an incident',
+        );
+      }
+    };
+    if (first) await approveOne(first);
+    if (refusal) throw refusal;
+    await forEachLimited(rest, concurrency, approveOne);
+    return { progress: await this.getGroupProgress(id), secrets };
   }
 
   // ---------------------------------------------------------------- undo, cancel, resume

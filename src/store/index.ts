@@ -4,6 +4,9 @@ import type { Store } from './types';
 
 export type * from './types';
 export { SqliteStore } from './sqliteStore';
+export { createStore } from './createStore';
+export type { CreateStoreDependencies } from './createStore';
+export { AzureTableStore } from './azure';
 
 export const DATABASE_FILE_NAME = 'remediator.db';
 

@@ -10,6 +10,7 @@ import type { RequestLimits } from '../limits';
 import type { OperationName } from '../operations';
 import type { RetryOptions } from '../retry';
 import { isRetryableStatus, retryDelayInMs, sleep } from '../retry';
+import type { RoundTripRecorder } from '../roundTrips';
 import type { M365Stats } from '../stats';
 
 export const EXCHANGE_SCOPE = 'https://outlook.office365.com/.default';
@@ -31,6 +32,8 @@ export interface InvokeCommandOptions {
   random?: () => number;
   /** Defaults to Node's global fetch; tests pass one that records requests. */
   fetch?: typeof fetch;
+  /** Records each HTTP request's start and end (critical-path counting). */
+  roundTrips?: RoundTripRecorder;
 }
 
 export interface CmdletResult {
@@ -46,6 +49,8 @@ export interface CmdletResult {
 export class InvokeCommandTransport {
   private readonly endpoint: string;
   private readonly origin: string;
+  /** Get-* requests queued behind the per-mailbox limit, by body, until they are sent. */
+  private readonly waitingReads = new Map<string, Promise<CmdletResult>>();
 
   constructor(private readonly options: InvokeCommandOptions) {
     const base = options.exchangeBaseUrl.replace(/\/+$/, '');
@@ -61,14 +66,43 @@ export class InvokeCommandTransport {
     mailbox?: string,
   ): Promise<CmdletResult> {
     const body = JSON.stringify({ CmdletInput: { CmdletName: cmdletName, Parameters: parameters } });
+    if (!cmdletName.startsWith('Get-')) return this.runPages(operation, cmdletName, body, mailbox);
+    // An identical read still waiting for a per-mailbox slot has not left yet, so its answer
+    // is as fresh as this call needs: share it (several verifications of one mailbox at once).
+    const key = body;
+    const waiting = this.waitingReads.get(key);
+    if (waiting) return waiting.then((result) => ({ ...result, value: [...result.value] }));
+    const entry: { sent: boolean; read?: Promise<CmdletResult> } = { sent: false };
+    const forget = (): void => {
+      entry.sent = true;
+      if (entry.read !== undefined && this.waitingReads.get(key) === entry.read)
+        this.waitingReads.delete(key);
+    };
+    entry.read = this.runPages(operation, cmdletName, body, mailbox, forget);
+    if (!entry.sent) this.waitingReads.set(key, entry.read);
+    try {
+      return await entry.read;
+    } finally {
+      forget();
+    }
+  }
+
+  private async runPages(
+    operation: OperationName,
+    cmdletName: string,
+    body: string,
+    mailbox: string | undefined,
+    onSend?: () => void,
+  ): Promise<CmdletResult> {
     const value: unknown[] = [];
     let url: string | undefined = this.endpoint;
     let requestId = '';
     while (url !== undefined) {
       const target: string = url;
-      const page = await this.options.limits.run({ mailbox }, () =>
-        this.postWithRetry(operation, cmdletName, target, body),
-      );
+      const page = await this.options.limits.run({ mailbox }, () => {
+        onSend?.();
+        return this.postWithRetry(operation, cmdletName, target, body);
+      });
       requestId = page.requestId;
       value.push(...page.value);
       url = page.nextLink === undefined ? undefined : this.checkedNextLink(operation, page.nextLink);
@@ -172,6 +206,7 @@ export class InvokeCommandTransport {
       });
     }
     stats.httpRequests += 1;
+    const ended = this.options.roundTrips?.begin('exchange');
     try {
       return await (this.options.fetch ?? fetch)(url, {
         method: 'POST',
@@ -187,6 +222,8 @@ export class InvokeCommandTransport {
       });
     } catch (error) {
       throw errorFromTransportFailure(operation, error);
+    } finally {
+      ended?.();
     }
   }
 }

@@ -7,6 +7,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import type { RetryOptions } from '../retry';
+import type { RoundTripRecorder } from '../roundTrips';
 import type { M365Stats } from '../stats';
 import { BearerTokenHandler, RequestCountingHandler } from './middleware';
 
@@ -18,6 +19,8 @@ export interface GraphClientOptions {
   credential: TokenCredential;
   retry: RetryOptions;
   stats: M365Stats;
+  /** Records each HTTP request's start and end (critical-path counting). */
+  roundTrips?: RoundTripRecorder;
 }
 
 /**
@@ -45,7 +48,7 @@ export function createGraphClient(options: GraphClientOptions): Client {
     middleware: [
       new BearerTokenHandler(authProvider, new URL(baseUrl).origin),
       new RetryHandler(retryOptions),
-      new RequestCountingHandler(options.stats),
+      new RequestCountingHandler(options.stats, options.roundTrips),
       new HTTPMessageHandler(),
     ],
   });

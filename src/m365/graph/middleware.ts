@@ -1,4 +1,5 @@
 import type { AuthenticationProvider, Context, Middleware } from '@microsoft/microsoft-graph-client';
+import type { RoundTripRecorder } from '../roundTrips';
 import type { M365Stats } from '../stats';
 
 function requestUrl(context: Context): string {
@@ -63,11 +64,19 @@ export class BearerTokenHandler implements Middleware {
 export class RequestCountingHandler implements Middleware {
   private next?: Middleware;
 
-  constructor(private readonly stats: M365Stats) {}
+  constructor(
+    private readonly stats: M365Stats,
+    private readonly roundTrips?: RoundTripRecorder,
+  ) {}
 
   async execute(context: Context): Promise<void> {
     this.stats.httpRequests += 1;
-    await this.next?.execute(context);
+    const ended = this.roundTrips?.begin('graph');
+    try {
+      await this.next?.execute(context);
+    } finally {
+      ended?.();
+    }
   }
 
   setNext(next: Middleware): void {

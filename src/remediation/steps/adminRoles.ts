@@ -42,6 +42,8 @@ export const adminRoles: StepModule = {
   manualSteps:
     'In the Microsoft Entra admin center open the user > Assigned roles (active and eligible) and remove them; remove the user from role-assignable groups.',
   undoable: true,
+  // Global Administrator removals are serialized by the engine (last-GA check, then write).
+  concurrentActions: true,
 
   async discover(ctx) {
     const [active, eligible, memberships] = await Promise.all([

@@ -50,6 +50,7 @@ export const appConsents: StepModule = {
   manualSteps:
     "In the Microsoft Entra admin center open Enterprise applications, find the app, Permissions > User consent, and revoke the user's consent (or delete the oauth2PermissionGrant).",
   undoable: false,
+  concurrentActions: true,
 
   async discover(ctx) {
     const now = ctx.now();

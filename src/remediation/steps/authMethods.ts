@@ -31,6 +31,7 @@ export const authMethods: StepModule = {
   manualSteps:
     'In the Microsoft Entra admin center open the user > Authentication methods and delete the methods the user does not recognise.',
   undoable: false,
+  concurrentActions: true,
 
   async discover(ctx) {
     const now = ctx.now();

@@ -38,6 +38,7 @@ export const inboxRules: StepModule = {
   manualSteps:
     'Run Get-InboxRule -Mailbox <user> -IncludeHidden in Exchange Online PowerShell and remove suspicious rules with Remove-InboxRule.',
   undoable: true,
+  concurrentActions: true,
 
   async discover(ctx) {
     let rules: InboxRule[];

@@ -34,6 +34,7 @@ export const mailboxDelegates: StepModule = {
   manualSteps:
     'In the Exchange admin center open the mailbox > Mailbox delegation and remove unknown delegates (or Remove-MailboxPermission / Remove-RecipientPermission).',
   undoable: true,
+  concurrentActions: true,
 
   async discover(ctx) {
     const delegates = await listDelegates(ctx);

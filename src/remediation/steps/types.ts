@@ -46,6 +46,11 @@ export interface StepModule {
    * engine repeats the write rather than trusting verification (the old secret reached nobody).
    */
   deliversSecret?: boolean;
+  /**
+   * The actions are independent writes (one per rule, grant, delegate...) and may run at the
+   * same time, so their requests share a $batch. Unset: one after another, in plan order.
+   */
+  concurrentActions?: boolean;
   discover(ctx: StepContext): Promise<Discovery>;
   /** Chooses the actions for the selected findings; default: the candidates of the selected findings. */
   plan?(

@@ -1,0 +1,4 @@
+export { createBotServer, listen } from './server';
+export type { BotServerOptions, ReadinessProbe, RunningServer } from './server';
+export { assertBotMayStart, isLoopbackHost, StartupRefusedError } from './startupGuard';
+export { createCloudAdapter } from './adapter';

@@ -1,0 +1,198 @@
+import type { Actor, IncidentView, StepView } from '../../remediation/contract';
+import type { Strings } from '../i18n';
+import { incidentCardVersion, stepCardVersion } from './cardVersion';
+import type {
+  IncidentCardData,
+  SecretCardData,
+  StepCardData,
+  StepCardFinding,
+  SummaryCardData,
+} from './templates';
+
+/** What every card needs to know about where it is shown. */
+export interface CardContext {
+  strings: Strings;
+  /** Running against the simulated tenant: every card carries the banner. */
+  simulated: boolean;
+  fourEyes: boolean;
+  /** BCP 47 tag for dates and numbers. */
+  localeTag: string;
+}
+
+export const FINDING_INPUT_PREFIX = 'finding:';
+
+function banner(context: CardContext): string {
+  return context.simulated ? context.strings.simulatedBanner : '';
+}
+
+function actorName(actor: Actor | undefined): string {
+  return actor?.displayName ?? '';
+}
+
+function formatDuration(startedAt: string | undefined, finishedAt: string | undefined): string {
+  if (!startedAt || !finishedAt) return '';
+  const ms = Date.parse(finishedAt) - Date.parse(startedAt);
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function stepStatusText(step: StepView, strings: Strings): string {
+  const status = strings.stepStatus[step.status];
+  if (step.status !== 'done') return status;
+  const verification = step.verified ? strings.cardLabels.verified : strings.cardLabels.notVerified;
+  return `${status} (${verification})`;
+}
+
+const isTerminal = (step: StepView) => step.status === 'done' || step.status === 'skipped';
+
+export function buildIncidentCard(
+  incident: IncidentView,
+  context: CardContext,
+  notice = '',
+): IncidentCardData {
+  const { strings } = context;
+  const labels = strings.cardLabels;
+  const target = incident.target;
+  const accountStatus = [
+    target.accountEnabled ? labels.enabled : labels.disabled,
+    ...(target.onPremisesSyncEnabled ? [labels.synced] : []),
+  ].join(' · ');
+  const approvals = incident.approvals.map((approval) => approval.actor.displayName).join(', ');
+  const open = incident.status === 'open';
+  return {
+    banner: banner(context),
+    labels,
+    title: `${labels.compromisedAccount}: ${target.displayName}`,
+    incidentLine: `${labels.incident} ${incident.id}`,
+    facts: [
+      { title: labels.compromisedAccount, value: `${target.displayName} (${target.userPrincipalName})` },
+      { title: labels.accountStatus, value: accountStatus },
+      { title: labels.requestedBy, value: incident.requester.displayName },
+      ...(approvals ? [{ title: labels.approvedBy, value: approvals }] : []),
+      { title: labels.status, value: strings.incidentStatus[incident.status] },
+    ],
+    fourEyesNote: context.fourEyes ? strings.fourEyesOn : strings.fourEyesRelaxed,
+    stepsHeading: labels.steps,
+    steps: incident.steps.map((step) => ({
+      title: strings.stepTitles[step.id],
+      value: `${stepStatusText(step, strings)}${step.findings.length > 0 ? ` · ${strings.findingCount(step.findings.length)}` : ''}`,
+    })),
+    notice,
+    canApproveIncident: incident.status === 'awaiting-approval',
+    canApproveAll: open && incident.steps.some((step) => step.status === 'pending'),
+    canCancel: incident.status === 'awaiting-approval' || open,
+    ref: { i: incident.id, v: incidentCardVersion(incident) },
+  };
+}
+
+function findingDetails(reasons: string[], suspicion: string, context: CardContext): string {
+  const lines = reasons.map((reason) => `- ${reason}`);
+  return [`${context.strings.cardLabels.suspicion}: ${suspicion}`, ...lines].join('\n');
+}
+
+export function buildStepCard(
+  incident: IncidentView,
+  step: StepView,
+  context: CardContext,
+  notice = '',
+): StepCardData {
+  const { strings } = context;
+  const labels = strings.cardLabels;
+  const incidentOpen = incident.status === 'open';
+  const pending = step.status === 'pending';
+  const selectable = incidentOpen && pending && !step.nothingToDo && step.findings.length > 1;
+  const findings: StepCardFinding[] = step.findings.map((finding) => ({
+    inputId: `${FINDING_INPUT_PREFIX}${finding.id}`,
+    title: finding.title,
+    details: findingDetails(finding.reasons, strings.suspicion[finding.suspicion], context),
+    selected: finding.selectedByDefault ? 'true' : 'false',
+  }));
+  const who = [
+    step.approvedBy ? `${labels.approvedBy}: ${step.approvedBy.displayName}` : '',
+    step.skippedBy ? `${labels.skippedBy}: ${step.skippedBy.displayName}` : '',
+  ]
+    .filter((part) => part !== '')
+    .join(' · ');
+  const statusColor: StepCardData['statusColor'] =
+    step.status === 'done'
+      ? 'Good'
+      : step.status === 'failed'
+        ? 'Attention'
+        : step.status === 'running'
+          ? 'Accent'
+          : 'Default';
+  const canAct = incidentOpen && pending;
+  return {
+    banner: banner(context),
+    labels,
+    title: strings.stepTitles[step.id],
+    summary: step.summary,
+    statusLine: `${labels.status}: ${stepStatusText(step, strings)}`,
+    statusColor,
+    selectable,
+    findings,
+    changes:
+      pending || step.status === 'running'
+        ? step.actions.map((action) => ({ text: action.description }))
+        : [],
+    nothingToDo: step.nothingToDo ? labels.nothingToDo : '',
+    manualGuidance: step.manualGuidance ?? '',
+    offerCredentialKind: canAct && step.id === 'reset-password' && !step.manualGuidance,
+    errorMessage: step.status === 'failed' ? (step.error?.message ?? '') : '',
+    errorRemedy: step.status === 'failed' ? (step.error?.remedy ?? '') : '',
+    who,
+    notice,
+    canApprove: canAct,
+    canSkip: canAct || (incidentOpen && step.status === 'failed'),
+    canRetry: incidentOpen && step.status === 'failed',
+    canUndo: step.undoable,
+    undoTitle: step.id === 'admin-roles' ? labels.restoreRoles : labels.undo,
+    ref: { i: incident.id, s: step.id, v: stepCardVersion(step) },
+  };
+}
+
+/** The card shown while a step runs, before the engine answers. */
+export function runningView(step: StepView): StepView {
+  return { ...step, status: 'running' };
+}
+
+export function buildSummaryCard(incident: IncidentView, context: CardContext): SummaryCardData {
+  const { strings } = context;
+  return {
+    banner: banner(context),
+    labels: strings.cardLabels,
+    title: `${strings.cardLabels.summaryTitle}: ${incident.target.displayName}`,
+    subtitle: `${strings.cardLabels.incident} ${incident.id} · ${strings.incidentStatus[incident.status]}`,
+    rows: incident.steps.map((step) => ({
+      title: strings.stepTitles[step.id],
+      outcome: stepStatusText(step, strings),
+      who: actorName(step.approvedBy ?? step.skippedBy),
+      duration: formatDuration(step.startedAt, step.finishedAt),
+    })),
+  };
+}
+
+export function buildSecretCard(
+  ref: { incidentId: string; stepId: string },
+  targetName: string,
+  secret: { kind: 'password' | 'temporaryAccessPass'; value: string; expiresAt?: string } | undefined,
+  context: CardContext,
+): SecretCardData {
+  const labels = context.strings.cardLabels;
+  const kindLabel = secret?.kind === 'temporaryAccessPass' ? labels.temporaryAccessPass : labels.password;
+  return {
+    banner: banner(context),
+    labels,
+    title: labels.secretTitle,
+    forWhom: secret ? `${targetName}: ${kindLabel}` : targetName,
+    value: secret?.value ?? '',
+    expires: secret?.expiresAt
+      ? `${labels.expires}: ${new Date(secret.expiresAt).toLocaleString(context.localeTag)}`
+      : '',
+    note: secret ? labels.secretNote : labels.secretHidden,
+    canHide: secret !== undefined,
+    ref: { i: ref.incidentId, s: ref.stepId },
+  };
+}
+
+export { isTerminal };

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as ACData from 'adaptivecards-templating';
+import type { Strings } from '../i18n';
+
+/** Adaptive Card JSON as sent to Teams (shape checked by the Teams client, not here). */
+export type AdaptiveCard = Record<string, unknown>;
+
+/** Data carried by every Action.Execute: opaque ids only, never a target or an actor. */
+export interface CardRef {
+  /** Incident id. */
+  i: string;
+  /** Step id (step and secret cards). */
+  s?: string;
+  /** Card version: a click on an older card is not acted on. */
+  v?: string;
+}
+
+export interface LabelledData {
+  /** The "Simulated tenant" banner text, or '' against a live tenant. */
+  banner: string;
+  labels: Strings['cardLabels'];
+}
+
+export interface Fact {
+  title: string;
+  value: string;
+}
+
+export interface IncidentCardData extends LabelledData {
+  title: string;
+  incidentLine: string;
+  facts: Fact[];
+  fourEyesNote: string;
+  stepsHeading: string;
+  steps: Fact[];
+  notice: string;
+  canApproveIncident: boolean;
+  canApproveAll: boolean;
+  canCancel: boolean;
+  ref: CardRef;
+}
+
+export interface StepCardFinding {
+  /** `finding:<finding id>`: the Input.Toggle id, read back on Approve. */
+  inputId: string;
+  title: string;
+  details: string;
+  selected: 'true' | 'false';
+}
+
+export interface StepCardData extends LabelledData {
+  title: string;
+  summary: string;
+  statusLine: string;
+  statusColor: 'Default' | 'Good' | 'Attention' | 'Warning' | 'Accent';
+  selectable: boolean;
+  findings: StepCardFinding[];
+  changes: { text: string }[];
+  nothingToDo: string;
+  manualGuidance: string;
+  offerCredentialKind: boolean;
+  errorMessage: string;
+  errorRemedy: string;
+  who: string;
+  notice: string;
+  canApprove: boolean;
+  canSkip: boolean;
+  canRetry: boolean;
+  canUndo: boolean;
+  undoTitle: string;
+  ref: CardRef;
+}
+
+export interface SummaryCardData extends LabelledData {
+  title: string;
+  subtitle: string;
+  rows: { title: string; outcome: string; who: string; duration: string }[];
+}
+
+export interface SecretCardData extends LabelledData {
+  title: string;
+  forWhom: string;
+  /** The credential itself, or '' once hidden. */
+  value: string;
+  expires: string;
+  note: string;
+  canHide: boolean;
+  ref: CardRef;
+}
+
+interface TemplateDataByName {
+  incident: IncidentCardData;
+  step: StepCardData;
+  summary: SummaryCardData;
+  secret: SecretCardData;
+}
+
+export type TemplateName = keyof TemplateDataByName;
+
+const TEMPLATE_NAMES: TemplateName[] = ['incident', 'step', 'summary', 'secret'];
+
+/** cards/ sits at the project root, both from src/teams/cards and dist/teams/cards. */
+export const DEFAULT_CARDS_DIR = path.resolve(__dirname, '..', '..', '..', 'cards');
+
+/**
+ * The card templates of cards/*.json, read once, bound through a typed data interface per
+ * template so no card JSON is ever assembled by hand.
+ */
+export class CardTemplates {
+  private readonly templates = new Map<TemplateName, unknown>();
+
+  constructor(cardsDir: string = DEFAULT_CARDS_DIR) {
+    for (const name of TEMPLATE_NAMES) {
+      const file = path.join(cardsDir, `${name}.json`);
+      this.templates.set(name, JSON.parse(fs.readFileSync(file, 'utf8')) as unknown);
+    }
+  }
+
+  render<N extends TemplateName>(name: N, data: TemplateDataByName[N]): AdaptiveCard {
+    const payload = this.templates.get(name);
+    const template = new ACData.Template(payload);
+    const card: unknown = template.expand({ $root: data });
+    if (typeof card !== 'object' || card === null || Array.isArray(card)) {
+      throw new Error(`Card template ${name} did not expand to an object.`);
+    }
+    const { $schema: _schema, ...rest } = card as Record<string, unknown>;
+    return rest;
+  }
+}

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { TurnContext } from 'botbuilder';
+import type { Logger } from '../observability/logger';
+import { PolicyError } from '../remediation/contract';
+import type { Actor, IncidentView, RemediationService } from '../remediation/contract';
+import type { BackgroundTasks } from './background';
+import type { IncidentPresenter } from './incidentPresenter';
+import { stringsFor } from './i18n';
+import type { Strings } from './i18n';
+import type { MemberResolver } from './members';
+import type { TargetRef } from './triggers';
+
+export interface CommandDeps {
+  engine: RemediationService;
+  presenter: IncidentPresenter;
+  members: MemberResolver;
+  background: BackgroundTasks;
+  logger: Logger;
+}
+
+/** A target the engine understands (UPN or object id), or why it is not one. */
+type Resolution = { ok: true; target: string; label: string } | { ok: false; label: string };
+
+function incidentLine(incident: IncidentView, strings: Strings): string {
+  return `- ${incident.target.displayName} (${incident.target.userPrincipalName}) — ${strings.incidentStatus[incident.status]} — \`${incident.id}\``;
+}
+
+/** The text commands: compromised, status, history, report, cancel, restore roles. */
+export class Commands {
+  constructor(private readonly deps: CommandDeps) {}
+
+  async resolveTargets(context: TurnContext, targets: TargetRef[]): Promise<Resolution[]> {
+    return Promise.all(
+      targets.map(async (target): Promise<Resolution> => {
+        if (target.kind === 'address') return { ok: true, target: target.value, label: target.value };
+        const member = await this.deps.members.resolve(context, target.channelId);
+        if (!member) return { ok: false, label: target.name || target.channelId };
+        return {
+          ok: true,
+          target: member.userPrincipalName ?? member.aadObjectId,
+          label: member.name || target.name,
+        };
+      }),
+    );
+  }
+
+  /**
+   * Answers at once and opens the incidents in the background: discovery reads a dozen
+   * APIs and Teams retries a request that is not answered within 15 s.
+   */
+  async compromised(
+    context: TurnContext,
+    actor: Actor,
+    targets: TargetRef[],
+    unrecognised: string[],
+  ): Promise<void> {
+    const strings = stringsFor(context.activity.locale);
+    const resolutions = await this.resolveTargets(context, targets);
+    const unknown = [...resolutions.filter((r) => !r.ok).map((r) => r.label), ...unrecognised];
+    const known = resolutions.filter((r): r is Extract<Resolution, { ok: true }> => r.ok);
+    if (unknown.length > 0) await context.sendActivity(strings.unknownUsers(unknown.join(', ')));
+    if (known.length === 0) return;
+
+    await context.sendActivity(strings.investigating(known.map((r) => r.label).join(', ')));
+    const reference = TurnContext.getConversationReference(context.activity);
+    const locale = context.activity.locale ?? 'en';
+    const requesterChannelId = context.activity.from.id;
+    const tenantId = context.activity.conversation.tenantId;
+    this.deps.background.run(async () => {
+      const { presenter, engine } = this.deps;
+      try {
+        const result = await engine.openIncidents({
+          targets: known.map((r) => r.target),
+          requester: actor,
+          origin: {
+            kind: 'teams',
+            ...(tenantId ? { tenantId } : {}),
+            ...(reference.conversation?.id ? { conversationId: reference.conversation.id } : {}),
+          },
+        });
+        const notes = [
+          ...result.refused.map((refusal) => strings.refused(refusal.target, refusal.message)),
+          ...result.incidents
+            .filter((incident) => result.joinedIncidentIds.includes(incident.id))
+            .map((incident) => strings.joined(incident.target.displayName)),
+        ];
+        if (notes.length > 0) await presenter.say(reference, notes.join('\n\n'));
+        for (const incident of result.incidents) {
+          await presenter.post(incident, reference, locale, requesterChannelId);
+        }
+      } catch (error) {
+        if (error instanceof PolicyError) {
+          await presenter.say(reference, error.message);
+          return;
+        }
+        // The turn is over, so onTurnError cannot answer: say it here, detail only in the log.
+        const errorId = randomUUID().slice(0, 8);
+        this.deps.logger.error({ err: error, errorId }, 'opening incidents failed');
+        await presenter.say(reference, strings.errorOccurred(errorId));
+      }
+    });
+  }
+
+  async status(context: TurnContext, actor: Actor): Promise<void> {
+    const strings = stringsFor(context.activity.locale);
+    if (!(await this.assertResponder(context, actor))) return;
+    const open = await this.deps.engine.listOpenIncidents();
+    await context.sendActivity(
+      open.length === 0
+        ? strings.noOpenIncidents
+        : [strings.openIncidents, ...open.map((incident) => incidentLine(incident, strings))].join('\n'),
+    );
+  }
+
+  async history(context: TurnContext, actor: Actor, targets: TargetRef[]): Promise<void> {
+    const strings = stringsFor(context.activity.locale);
+    if (targets.length === 0) {
+      await context.sendActivity(strings.usage('history <user>'));
+      return;
+    }
+    if (!(await this.assertResponder(context, actor))) return;
+    for (const resolution of await this.resolveTargets(context, targets)) {
+      if (!resolution.ok) {
+        await context.sendActivity(strings.unknownUsers(resolution.label));
+        continue;
+      }
+      const incidents = await this.deps.engine.history(resolution.target);
+      await context.sendActivity(
+        incidents.length === 0
+          ? strings.noHistory(resolution.label)
+          : [
+              strings.historyFor(resolution.label),
+              ...incidents.map((incident) => incidentLine(incident, strings)),
+            ].join('\n'),
+      );
+    }
+  }
+
+  async report(context: TurnContext, actor: Actor, incidentId: string | undefined): Promise<void> {
+    const strings = stringsFor(context.activity.locale);
+    if (!incidentId) {
+      await context.sendActivity(strings.usage('report <incident id>'));
+      return;
+    }
+    if (!(await this.assertResponder(context, actor))) return;
+    const incident = await this.deps.engine.getIncident(incidentId);
+    if (!incident) {
+      await context.sendActivity(strings.unknownIncident(incidentId));
+      return;
+    }
+    await context.sendActivity({
+      type: 'message',
+      textFormat: 'markdown',
+      text: await this.deps.engine.report(incidentId),
+    });
+  }
+
+  async cancel(context: TurnContext, actor: Actor, incidentId: string | undefined): Promise<void> {
+    const strings = stringsFor(context.activity.locale);
+    const conversationId = context.activity.conversation.id;
+    const targets = incidentId
+      ? [incidentId]
+      : (await this.deps.engine.listOpenIncidents())
+          .filter(
+            (incident) =>
+              incident.origin.conversationId === conversationId && incident.requester.id === actor.id,
+          )
+          .map((incident) => incident.id);
+    if (targets.length === 0) {
+      await context.sendActivity(strings.nothingToCancel);
+      return;
+    }
+    for (const id of targets) {
+      try {
+        const incident = await this.deps.engine.cancelIncident(id, actor);
+        await context.sendActivity(strings.cancelled(incident.target.displayName));
+        this.deps.background.run(async () => void (await this.deps.presenter.refresh(id)));
+      } catch (error) {
+        if (!(error instanceof PolicyError)) throw error;
+        await context.sendActivity(error.message);
+      }
+    }
+  }
+
+  /** "restore roles @Megan": undoes the admin-roles step of her latest incident that removed any. */
+  async restoreRoles(context: TurnContext, actor: Actor, targets: TargetRef[]): Promise<void> {
+    const strings = stringsFor(context.activity.locale);
+    if (targets.length === 0) {
+      await context.sendActivity(strings.usage('restore roles <user>'));
+      return;
+    }
+    for (const resolution of await this.resolveTargets(context, targets)) {
+      if (!resolution.ok) {
+        await context.sendActivity(strings.unknownUsers(resolution.label));
+        continue;
+      }
+      const incidents = await this.deps.engine.history(resolution.target);
+      const latest = [...incidents]
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .find((incident) => incident.steps.some((step) => step.id === 'admin-roles' && step.undoable));
+      if (!latest) {
+        await context.sendActivity(strings.nothingToRestore(resolution.label));
+        continue;
+      }
+      try {
+        await this.deps.engine.undoStep(latest.id, 'admin-roles', actor);
+        await context.sendActivity(strings.rolesRestored(latest.target.displayName));
+        this.deps.background.run(async () => void (await this.deps.presenter.refresh(latest.id)));
+      } catch (error) {
+        if (!(error instanceof PolicyError)) throw error;
+        await context.sendActivity(error.message);
+      }
+    }
+  }
+
+  private async assertResponder(context: TurnContext, actor: Actor): Promise<boolean> {
+    if (await this.deps.engine.isResponder(actor)) return true;
+    await context.sendActivity(
+      new PolicyError('NotResponder', `${actor.displayName} is not a member of the responders group.`)
+        .message,
+    );
+    return false;
+  }
+}

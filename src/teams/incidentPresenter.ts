@@ -1,0 +1,253 @@
+import { CardFactory } from 'botbuilder';
+import type { Activity, ConversationReference } from 'botbuilder';
+import type { Logger } from '../observability/logger';
+import type { IncidentView, RemediationService, SecretDelivery, StepView } from '../remediation/contract';
+import type { CardRegistry, IncidentCards } from './cardRegistry';
+import { buildIncidentCard, buildSecretCard, buildStepCard, buildSummaryCard } from './cards/builders';
+import type { CardContext } from './cards/builders';
+import type { AdaptiveCard, CardTemplates } from './cards/templates';
+import type { ConversationGateway } from './gateway';
+import { localeTagFor, stringsFor } from './i18n';
+
+export interface PresenterOptions {
+  engine: RemediationService;
+  gateway: ConversationGateway;
+  registry: CardRegistry;
+  templates: CardTemplates;
+  logger: Logger;
+  simulated: boolean;
+  fourEyes: boolean;
+  /** Teams channel (conversation id) told about every completed incident. */
+  securityChannelId?: string;
+}
+
+export function cardActivity(card: AdaptiveCard): Partial<Activity> {
+  return { type: 'message', attachments: [CardFactory.adaptiveCard(card)] };
+}
+
+/** Posts an incident's cards, keeps them current, and closes it with a summary. */
+export class IncidentPresenter {
+  constructor(private readonly options: PresenterOptions) {}
+
+  cardContext(locale: string | undefined): CardContext {
+    return {
+      strings: stringsFor(locale),
+      simulated: this.options.simulated,
+      fourEyes: this.options.fourEyes,
+      localeTag: localeTagFor(locale),
+    };
+  }
+
+  incidentCard(incident: IncidentView, locale: string | undefined, notice = ''): AdaptiveCard {
+    return this.options.templates.render(
+      'incident',
+      buildIncidentCard(incident, this.cardContext(locale), notice),
+    );
+  }
+
+  stepCard(incident: IncidentView, step: StepView, locale: string | undefined, notice = ''): AdaptiveCard {
+    return this.options.templates.render(
+      'step',
+      buildStepCard(incident, step, this.cardContext(locale), notice),
+    );
+  }
+
+  secretCard(
+    ref: { incidentId: string; stepId: string },
+    targetName: string,
+    secret: SecretDelivery | undefined,
+    locale: string | undefined,
+  ): AdaptiveCard {
+    return this.options.templates.render(
+      'secret',
+      buildSecretCard(ref, targetName, secret, this.cardContext(locale)),
+    );
+  }
+
+  /** The locale an incident's cards were posted in, if they were posted. */
+  async localeOf(incidentId: string): Promise<string | undefined> {
+    return (await this.options.registry.get(incidentId))?.locale;
+  }
+
+  /** A plain message in a conversation, outside the turn. */
+  async say(reference: Partial<ConversationReference>, text: string): Promise<void> {
+    await this.options.gateway.send(reference, { type: 'message', text });
+  }
+
+  /** The incident card, then one card per step, in the conversation it came from. */
+  async post(
+    incident: IncidentView,
+    reference: Partial<ConversationReference>,
+    locale: string,
+    requesterChannelId: string | undefined,
+  ): Promise<void> {
+    const { gateway, registry } = this.options;
+    const cards: IncidentCards = {
+      incidentId: incident.id,
+      reference,
+      locale,
+      ...(requesterChannelId ? { requesterChannelId } : {}),
+      stepActivityIds: {},
+      summaryPosted: false,
+    };
+    const incidentActivityId = await gateway.send(
+      reference,
+      cardActivity(this.incidentCard(incident, locale)),
+    );
+    if (incidentActivityId) cards.incidentActivityId = incidentActivityId;
+    for (const step of incident.steps) {
+      const id = await gateway.send(reference, cardActivity(this.stepCard(incident, step, locale)));
+      if (id) cards.stepActivityIds[step.id] = id;
+    }
+    await registry.put(cards);
+  }
+
+  /**
+   * Re-renders the incident card and the given steps' cards (all when omitted) in place,
+   * so everyone in the conversation sees the same state, not only the one who clicked.
+   */
+  async refresh(incidentId: string, onlySteps?: string[]): Promise<IncidentView | undefined> {
+    const { engine, gateway, registry, logger } = this.options;
+    const [incident, cards] = await Promise.all([engine.getIncident(incidentId), registry.get(incidentId)]);
+    if (!incident || !cards) return incident;
+    const updates: Promise<void>[] = [];
+    if (cards.incidentActivityId) {
+      updates.push(
+        gateway.update(
+          cards.reference,
+          cards.incidentActivityId,
+          cardActivity(this.incidentCard(incident, cards.locale)),
+        ),
+      );
+    }
+    for (const step of incident.steps) {
+      const activityId = cards.stepActivityIds[step.id];
+      if (!activityId || (onlySteps && !onlySteps.includes(step.id))) continue;
+      updates.push(
+        gateway.update(
+          cards.reference,
+          activityId,
+          cardActivity(this.stepCard(incident, step, cards.locale)),
+        ),
+      );
+    }
+    const results = await Promise.allSettled(updates);
+    for (const result of results) {
+      if (result.status === 'rejected') logger.warn({ err: result.reason, incidentId }, 'card update failed');
+    }
+    await this.completeIfDone(incident, cards);
+    return incident;
+  }
+
+  /** Shows a step as running in place (while the engine works). */
+  async showRunning(incident: IncidentView, step: StepView): Promise<void> {
+    const cards = await this.options.registry.get(incident.id);
+    const activityId = cards?.stepActivityIds[step.id];
+    if (!cards || !activityId) return;
+    await this.options.gateway.update(
+      cards.reference,
+      activityId,
+      cardActivity(this.stepCard(incident, { ...step, status: 'running' }, cards.locale)),
+    );
+  }
+
+  /**
+   * The password or TAP goes only to the approving responder, in their 1:1 chat with the bot:
+   * never in a channel or group chat. The conversation where they clicked gets a note.
+   */
+  async deliverSecret(
+    incident: IncidentView,
+    stepId: string,
+    secret: SecretDelivery,
+    approver: { channelUserId: string; name: string },
+    clickedIn: { reference: Partial<ConversationReference>; personal: boolean; locale: string },
+  ): Promise<void> {
+    const card = cardActivity(
+      this.secretCard(
+        { incidentId: incident.id, stepId },
+        incident.target.displayName,
+        secret,
+        clickedIn.locale,
+      ),
+    );
+    if (clickedIn.personal) {
+      await this.options.gateway.send(clickedIn.reference, card);
+      return;
+    }
+    const strings = stringsFor(clickedIn.locale);
+    try {
+      await this.options.gateway.sendPrivately(clickedIn.reference, approver.channelUserId, card);
+    } catch (error) {
+      // Never fall back to the group: the credential is dropped and the responder told how to get a new one.
+      this.options.logger.warn(
+        { err: error, incidentId: incident.id },
+        'private delivery of a credential failed',
+      );
+      await this.options.gateway.send(clickedIn.reference, {
+        type: 'message',
+        text: strings.secretNotDelivered(approver.name),
+      });
+      return;
+    }
+    await this.options.gateway.send(clickedIn.reference, {
+      type: 'message',
+      text: strings.secretSentPrivately(approver.name),
+    });
+  }
+
+  /** Summary in the conversation, the security channel told, the requester told privately. */
+  private async completeIfDone(incident: IncidentView, cards: IncidentCards): Promise<void> {
+    if (incident.status !== 'completed' || cards.summaryPosted) return;
+    const { gateway, registry, templates, securityChannelId } = this.options;
+    // Only the caller that flips summaryPosted posts the summary: clicks can race.
+    let won = false;
+    await registry.update(incident.id, (current) => {
+      won = !current.summaryPosted;
+      return { ...current, summaryPosted: true };
+    });
+    if (!won) return;
+    const summary = cardActivity(
+      templates.render('summary', buildSummaryCard(incident, this.cardContext(cards.locale))),
+    );
+    await gateway.send(cards.reference, summary);
+    const strings = stringsFor(cards.locale);
+    if (securityChannelId) {
+      const channelReference: Partial<ConversationReference> = {
+        ...cards.reference,
+        conversation: {
+          id: securityChannelId,
+          isGroup: true,
+          conversationType: 'channel',
+          name: '',
+          ...(cards.reference.conversation?.tenantId
+            ? { tenantId: cards.reference.conversation.tenantId }
+            : {}),
+        },
+        activityId: undefined,
+      };
+      try {
+        await gateway.send(channelReference, {
+          type: 'message',
+          text: strings.securityChannelNotice(incident.target.displayName, incident.requester.displayName),
+          attachments: summary.attachments ?? [],
+        });
+      } catch (error) {
+        this.options.logger.warn(
+          { err: error, incidentId: incident.id },
+          'security channel notification failed',
+        );
+      }
+    }
+    const personal = cards.reference.conversation?.conversationType === 'personal';
+    if (!personal && cards.requesterChannelId) {
+      try {
+        await gateway.sendPrivately(cards.reference, cards.requesterChannelId, {
+          type: 'message',
+          text: strings.completedPrivately(incident.target.displayName),
+        });
+      } catch (error) {
+        this.options.logger.warn({ err: error, incidentId: incident.id }, 'requester notification failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { ConversationState } from 'botbuilder';
+import type { Storage } from 'botbuilder';
+import type { Logger } from '../observability/logger';
+import type { RemediationService } from '../remediation/contract';
+import type { AuditSink } from '../security/refusalAudit';
+import type { KeyValueStore } from '../store/types';
+import type { AlertInbox } from './alerts';
+import { BackgroundTasks } from './background';
+import { RemediatorBot } from './bot';
+import { CardActionRouter } from './cardActions';
+import { CardRegistry } from './cardRegistry';
+import { CardTemplates } from './cards/templates';
+import { Commands } from './commands';
+import type { ConversationGateway } from './gateway';
+import { IncidentPresenter } from './incidentPresenter';
+import { KeyValueStorage } from './keyValueStorage';
+import type { MemberResolver } from './members';
+import { TeamsMemberResolver } from './members';
+
+export { RemediatorBot } from './bot';
+export { CloudAdapterGateway } from './gateway';
+export type { ConversationGateway, PrivateDelivery } from './gateway';
+export { KeyValueStorage } from './keyValueStorage';
+export { createTurnErrorHandler } from './turnErrors';
+export { VERBS } from './cardActions';
+export type { MemberResolver, ResolvedMember } from './members';
+export { AlertInbox, ServiceRouteMemory, TeamsAlertSink } from './alerts';
+
+export interface TeamsBotOptions {
+  engine: RemediationService;
+  /** The project's key-value store: bot state and where cards were posted. */
+  store: KeyValueStore;
+  gateway: ConversationGateway;
+  logger: Logger;
+  simulated: boolean;
+  fourEyes: boolean;
+  allowedTenantId?: string;
+  securityChannelId?: string;
+  members?: MemberResolver;
+  /** Bot state storage; defaults to the key-value store. */
+  storage?: Storage;
+  cardsDir?: string;
+  fastAnswerMs?: number;
+  /** Refused card actions (another conversation or tenant) are audited here. */
+  audit?: AuditSink;
+  /** Treat a card action without a card version as stale (forged or replayed payloads). */
+  requireCardVersion?: boolean;
+  /** SIEM alerts (signed webhook) taken on from the security channel. */
+  alerts?: { inbox: AlertInbox; securityChannelId: string };
+}
+
+export interface TeamsBot {
+  bot: RemediatorBot;
+  presenter: IncidentPresenter;
+  background: BackgroundTasks;
+}
+
+/** Wires the Teams side: presenter, verb router, commands and the activity handler. */
+export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
+  const { logger } = options;
+  const background = new BackgroundTasks((error) => logger.error({ err: error }, 'background work failed'));
+  const presenter = new IncidentPresenter({
+    engine: options.engine,
+    gateway: options.gateway,
+    registry: new CardRegistry(options.store),
+    templates: new CardTemplates(options.cardsDir),
+    logger,
+    simulated: options.simulated,
+    fourEyes: options.fourEyes,
+    ...(options.securityChannelId ? { securityChannelId: options.securityChannelId } : {}),
+  });
+  const router = new CardActionRouter({
+    engine: options.engine,
+    presenter,
+    background,
+    logger,
+    fastAnswerMs: options.fastAnswerMs ?? 5_000,
+    ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.requireCardVersion !== undefined ? { requireCardVersion: options.requireCardVersion } : {}),
+    ...(options.alerts ? { alerts: options.alerts } : {}),
+  });
+  const commands = new Commands({
+    engine: options.engine,
+    presenter,
+    members: options.members ?? new TeamsMemberResolver(),
+    background,
+    logger,
+  });
+  const bot = new RemediatorBot({
+    commands,
+    router,
+    conversationState: new ConversationState(options.storage ?? new KeyValueStorage(options.store)),
+    logger,
+    ...(options.allowedTenantId ? { allowedTenantId: options.allowedTenantId } : {}),
+  });
+  return { bot, presenter, background };
+}

@@ -1,0 +1,59 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ConnectorCall {
+  method: string;
+  url: string;
+  body: string;
+}
+
+export interface FakeConnector {
+  url: string;
+  calls: ConnectorCall[];
+  /** Conversations the bot created (1:1 chats for private delivery). */
+  privateConversationIds: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in for the Bot Connector service (Teams' side of the conversation): records every
+ * call the bot makes, answers getMember for mentions, and creates 1:1 conversations.
+ */
+export async function startFakeConnector(
+  members: Record<string, { id: string; name: string; aadObjectId: string; userPrincipalName: string }>,
+): Promise<FakeConnector> {
+  let next = 1;
+  const calls: ConnectorCall[] = [];
+  const privateConversationIds: string[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const url = req.url ?? '';
+      calls.push({ method: req.method ?? '', url, body });
+      res.setHeader('content-type', 'application/json');
+      const member = /\/members\/([^/?]+)/.exec(url);
+      if (req.method === 'GET' && member?.[1]) {
+        const found = members[decodeURIComponent(member[1])];
+        res.statusCode = found ? 200 : 404;
+        res.end(JSON.stringify(found ?? { error: { code: 'MemberNotFound' } }));
+        return;
+      }
+      if (req.method === 'POST' && /^\/v3\/conversations\/?$/.test(url)) {
+        const id = `private-${next++}`;
+        privateConversationIds.push(id);
+        res.end(JSON.stringify({ id }));
+        return;
+      }
+      res.end(JSON.stringify({ id: `sent-${next++}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    calls,
+    privateConversationIds,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
