@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ConfigError, loadConfig } from './config/config';
 import type { AppConfig } from './config/config';
 import { createCredential, createM365Services, createSimulatorCredential } from './m365';
@@ -12,7 +13,9 @@ import type { RemediationEngine } from './remediation';
 import {
   assertBotMayStart,
   createBotServer,
+  createBotStateStorage,
   createCloudAdapter,
+  createSignalHandler,
   listen,
   StartupRefusedError,
 } from './server';
@@ -34,6 +37,20 @@ import type { ConversationGateway, TeamsBot } from './teams';
 /** Demo tenant ids (COMMON): the responders group and Remediator's own app. */
 const DEMO_RESPONDERS_GROUP_ID = '3fec47b4-98e3-417a-bfd9-6dc67f18a61e';
 const DEMO_APP_ID = '3eadf42a-a745-4fba-b922-8a87b7cdfa94';
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
+
+/** The part of the simulator's GET /_sim/state a bot needs to talk to an external simulated tenant. */
+const simulatedTenantIdentity = z.object({
+  tenant: z.object({ id: z.string().min(1), domain: z.string().min(1) }),
+});
+
+/** Identity of a simulated tenant another process runs (SIMULATOR_URL), read from its state endpoint. */
+async function describeExternalTenant(url: string): Promise<{ tenantId: string; domain: string }> {
+  const response = await fetch(new URL('/_sim/state', url));
+  if (!response.ok) throw new Error(`the simulated tenant at ${url} answered ${response.status}`);
+  const { tenant } = simulatedTenantIdentity.parse(await response.json());
+  return { tenantId: tenant.id, domain: tenant.domain };
+}
 
 export interface StartOptions {
   config: AppConfig;
@@ -74,7 +91,21 @@ export async function startRemediator(options: StartOptions): Promise<RunningRem
   let services: M365Services;
   let tenantId = config.tenant.tenantId;
   let graphBaseUrl = config.tenant.graphBaseUrl;
-  if (config.tenant.mode === 'simulated') {
+  const externalTenantUrl = config.tenant.simulatorUrl?.replace(/\/+$/, '');
+  if (config.tenant.mode === 'simulated' && !tenant && externalTenantUrl) {
+    // Several bot instances share one simulated tenant, as they would share one real tenant.
+    const external = await describeExternalTenant(externalTenantUrl);
+    tenantId = external.tenantId;
+    graphBaseUrl = externalTenantUrl;
+    services = createM365Services({
+      graphBaseUrl: externalTenantUrl,
+      exchangeBaseUrl: externalTenantUrl,
+      tenantId: external.tenantId,
+      tenantDomain: external.domain,
+      credential: createSimulatorCredential(),
+      logger,
+    });
+  } else if (config.tenant.mode === 'simulated') {
     if (!tenant) {
       tenant = await startSimulatedTenant({
         port: config.tenant.simulatorPort,
@@ -133,9 +164,12 @@ export async function startRemediator(options: StartOptions): Promise<RunningRem
   const alertsEnabled = !!webhookSecret && !!securityChannelId;
   const routes = new ServiceRouteMemory(store, securityChannelId);
   const alertInbox = new AlertInbox(store);
+  // Bot state lives with the store: SQLite by default, a Blob container beside Azure Tables.
+  const botStateStorage = createBotStateStorage(config);
   const teams = createTeamsBot({
     engine,
     store,
+    ...(botStateStorage ? { storage: botStateStorage } : {}),
     gateway,
     logger,
     simulated,
@@ -153,8 +187,10 @@ export async function startRemediator(options: StartOptions): Promise<RunningRem
     teams.background.run(async () => void (await teams.presenter.refresh(incident.id)));
   }
 
+  let draining = false;
   const server = createBotServer({
     adapter,
+    isDraining: () => draining,
     runTurn: async (context) => {
       if (alertsEnabled) await routes.remember(context.activity);
       await teams.bot.run(context);
@@ -190,6 +226,7 @@ export async function startRemediator(options: StartOptions): Promise<RunningRem
     teams,
     ...(tenant ? { tenant } : {}),
     close: async () => {
+      draining = true;
       await running.close();
       await teams.background.idle();
       for (const close of closers.reverse()) await close();
@@ -209,11 +246,15 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, secrets });
   try {
     const app = await startRemediator({ config, logger, secrets });
-    const stop = () => {
-      void app.close().finally(() => process.exit(0));
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const onSignal = createSignalHandler({
+      close: () => app.close(),
+      logger,
+      timeoutMs: config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+      exit: (code) => process.exit(code),
+    });
+    // `on`, not `once`: the second signal must reach the handler (it exits at once).
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   } catch (error) {
     if (error instanceof StartupRefusedError || error instanceof ConfigError) {
       console.error(error.message);

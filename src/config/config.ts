@@ -48,6 +48,8 @@ const envSchema = z.object({
   SIMULATOR_FIXTURE: z.string().optional(),
   /** Port of the simulated tenant started by `npm start`; 0 picks a free one. */
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /** URL of a simulated tenant already running (several bot instances share one); unset starts one in-process. */
+  SIMULATOR_URL: emptyAsUnset(z.url()),
 
   DATA_DIR: z.string().default('data'),
   /** `sqlite` (default): one file in DATA_DIR. `azure-tables`: Azure Table Storage, shared by several instances. */
@@ -64,6 +66,14 @@ const envSchema = z.object({
   AZURE_STORAGE_TABLE_PREFIX: emptyAsUnset(
     z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,40}$/, 'letters and digits'),
   ),
+  /** Blob container for bot conversation state with STORE_KIND=azure-tables (created when missing). */
+  AZURE_STORAGE_BOT_STATE_CONTAINER: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a blob container name')
+      .default('botstate'),
+  ),
   RESPONDERS_GROUP_ID: guid.optional(),
   BREAK_GLASS_ACCOUNTS: csv,
   FOUR_EYES: booleanFromEnv(true),
@@ -78,6 +88,12 @@ const envSchema = z.object({
   SECURITY_CHANNEL_ID: z.string().optional(),
   /** Shared HMAC-SHA256 secret of the signed alert webhook (POST /api/alerts); unset disables the route. */
   SECRET_ALERT_WEBHOOK_SECRET: emptyAsUnset(z.string().min(32, 'must be at least 32 characters')),
+
+  /** On SIGTERM/SIGINT, how long turns in flight may take to finish before the process exits 1. */
+  SHUTDOWN_TIMEOUT_MS: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number().int().min(0).max(600_000).default(25000),
+  ),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -96,6 +112,7 @@ export interface TenantConfig {
   exchangeBaseUrl: string;
   simulatorFixture?: string;
   simulatorPort: number;
+  simulatorUrl?: string;
 }
 
 export interface PolicyConfig {
@@ -138,6 +155,10 @@ export interface AppConfig {
   store: StoreConfig;
   dataDir: string;
   logLevel: string;
+  /** Blob container of the bot's conversation state with STORE_KIND=azure-tables (AZURE_STORAGE_BOT_STATE_CONTAINER). */
+  botStateContainer?: string;
+  /** Grace period of a signal-triggered shutdown (SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs?: number;
 }
 
 export class ConfigError extends Error {
@@ -190,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       exchangeBaseUrl: e.EXCHANGE_BASE_URL,
       simulatorFixture: e.SIMULATOR_FIXTURE,
       simulatorPort: e.SIMULATOR_PORT,
+      simulatorUrl: e.SIMULATOR_URL,
     },
     policy: {
       respondersGroupId: e.RESPONDERS_GROUP_ID,
@@ -217,5 +239,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     alerts: { webhookSecret: e.SECRET_ALERT_WEBHOOK_SECRET },
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
+    botStateContainer: e.AZURE_STORAGE_BOT_STATE_CONTAINER,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -30,6 +30,8 @@ export interface BotServerOptions {
   audit?: AuditSink;
   /** POST /api/alerts, the signed SIEM webhook; the route exists only when given. */
   alerts?: AlertWebhook;
+  /** True once shutdown began: /readyz answers 503 so load balancers stop routing here. */
+  isDraining?: () => boolean;
 }
 
 export interface RunningServer {
@@ -111,6 +113,10 @@ export function createBotServer(options: BotServerOptions): Server {
   });
 
   server.get('/readyz', async (_req: Request, res: Response) => {
+    if (options.isDraining?.()) {
+      res.send(503, { status: 'draining', checks: [] });
+      return;
+    }
     const results = await Promise.all(
       options.probes.map(async (probe) => {
         try {

@@ -9,13 +9,19 @@ import type {
   Actor,
   ApproveStepOptions,
   IncidentView,
+  OpenIncidentsResult,
   RemediationService,
   StepId,
   StepOutcome,
+  StepView,
 } from '../remediation/contract';
 import { INVESTIGATE_ALERT_VERB, buildAlertCard, channelOf } from './alerts';
 import type { AlertInbox } from './alerts';
 import type { BackgroundTasks } from './background';
+import { GROUP_VERBS } from './groupActions';
+import type { GroupActions } from './groupActions';
+import type { GroupPresenter } from './groupPresenter';
+import { presentOpened } from './openedIncidents';
 import { incidentCardVersion, stepCardVersion } from './cards/cardVersion';
 import { FINDING_INPUT_PREFIX } from './cards/builders';
 import type { AdaptiveCard } from './cards/templates';
@@ -23,6 +29,8 @@ import { stringsFor } from './i18n';
 import type { Strings } from './i18n';
 import type { IncidentPresenter } from './incidentPresenter';
 import { cardActivity } from './incidentPresenter';
+import { settleWithin, whileRunning } from './progress';
+import type { Settlement } from './progress';
 
 export const VERBS = {
   approveIncident: 'incident.approve',
@@ -34,6 +42,7 @@ export const VERBS = {
   undoStep: 'step.undo',
   hideSecret: 'secret.hide',
   investigateAlert: INVESTIGATE_ALERT_VERB,
+  ...GROUP_VERBS,
 } as const;
 
 /** Verbs whose `i` is not an incident id (checked against the incident's conversation). */
@@ -83,6 +92,11 @@ export interface CardActionOptions {
   requireCardVersion?: boolean;
   /** Alerts raised by the signed webhook, taken on from the security channel. */
   alerts?: { inbox: AlertInbox; securityChannelId: string };
+  /** How often step cards are brought up to date while "Approve all remaining" runs (default 1 s). */
+  incidentProgressMs?: number;
+  /** Mass incidents: the group card and its verbs. */
+  groups?: GroupActions;
+  groupCards?: GroupPresenter;
 }
 
 const cardResponse = (card: AdaptiveCard): AdaptiveCardInvokeResponse => ({
@@ -135,6 +149,8 @@ export class CardActionRouter {
       [VERBS.undoStep]: (context) => this.undoStep(context),
       [VERBS.hideSecret]: (context) => this.hideSecret(context),
       [VERBS.investigateAlert]: (context) => this.investigateAlert(context),
+      [VERBS.approveGroup]: (context) => this.groupActions(context).approve(context),
+      [VERBS.groupDetails]: (context) => this.groupActions(context).details(context),
     };
   }
 
@@ -161,7 +177,10 @@ export class CardActionRouter {
       if (refusal) return messageResponse(refusal(strings));
     }
     // A shared card speaks the language of the conversation that opened the incident, whoever clicks.
-    const cardLocale = (await this.options.presenter.localeOf(parsed.data.i)) ?? locale;
+    const cardLocale =
+      (await this.options.presenter.localeOf(parsed.data.i)) ??
+      (await this.options.groups?.localeOf(parsed.data.i)) ??
+      locale;
     try {
       return cardResponse(
         await handler({
@@ -289,32 +308,59 @@ export class CardActionRouter {
       if (this.isStale(context, incidentCardVersion(current))) {
         return presenter.incidentCard(current, context.locale, context.strings.staleCard);
       }
+      // Read from the turn now: the follow-up outlives it.
       const clickedIn = this.clickedIn(context);
+      const approver = this.approver(context);
       const work = engine.approveAllRemaining(current.id, context.actor);
-      const finished = await this.within(work);
       const followUp = async () => {
         try {
-          const result = await work;
-          if (result.secret) {
+          await this.followSteps(current, work);
+          const result = await work.catch((error: unknown) => {
+            // A refusal is answered on the clicked card below; nothing to follow up.
+            if (error instanceof PolicyError) return undefined;
+            throw error;
+          });
+          if (result?.secret) {
             const stepId: StepId = 'reset-password';
-            await presenter.deliverSecret(
-              result.incident,
-              stepId,
-              result.secret,
-              this.approver(context),
-              clickedIn,
-            );
+            await presenter.deliverSecret(result.incident, stepId, result.secret, approver, clickedIn);
           }
         } finally {
           await presenter.refresh(current.id);
         }
       };
+      // Step cards follow the run from the start, not only after the fast answer.
+      this.options.background.run(followUp);
+      const finished = await this.within(work);
       // Policy refusals surface now; slower work finishes after the answer.
       if (finished === 'rejected') await work;
-      this.options.background.run(followUp);
       if (finished === 'fulfilled') return presenter.incidentCard((await work).incident, context.locale);
       return presenter.incidentCard(current, context.locale, context.strings.stepStatus.running);
     });
+  }
+
+  /**
+   * While "Approve all remaining" runs, each step card is updated as its step changes state
+   * (polled from the engine), so responders see the steps finish one by one.
+   */
+  private async followSteps(start: IncidentView, work: Promise<unknown>): Promise<void> {
+    const { engine, presenter, logger } = this.options;
+    const fingerprint = (step: StepView) => `${step.status}.${step.results.length}`;
+    const seen = new Map(start.steps.map((step) => [step.id, fingerprint(step)]));
+    await whileRunning(
+      work,
+      this.options.incidentProgressMs ?? 1_000,
+      async () => {
+        const latest = await engine.getIncident(start.id);
+        const changed = (latest?.steps ?? []).filter((step) => seen.get(step.id) !== fingerprint(step));
+        if (changed.length === 0) return;
+        for (const step of changed) seen.set(step.id, fingerprint(step));
+        await presenter.refresh(
+          start.id,
+          changed.map((step) => step.id),
+        );
+      },
+      (error) => logger.warn({ err: error, incidentId: start.id }, 'progress update failed'),
+    );
   }
 
   private async runStep(context: ActionContext, mode: 'approve' | 'retry'): Promise<AdaptiveCard> {
@@ -330,7 +376,9 @@ export class CardActionRouter {
       const selected = selectedFindingIds(context.data);
       if (selected) options.selectedFindingIds = selected;
       if (context.data.credentialKind) options.credentialKind = context.data.credentialKind;
+      // Read from the turn now: a slow step finishes after the turn has ended.
       const clickedIn = this.clickedIn(context);
+      const approver = this.approver(context);
       const work: Promise<StepOutcome> =
         mode === 'approve'
           ? engine.approveStep(current.id, stepId, context.actor, options)
@@ -343,13 +391,7 @@ export class CardActionRouter {
           if (finished === 'pending') await presenter.showRunning(current, step);
           const outcome = await work;
           if (outcome.secret) {
-            await presenter.deliverSecret(
-              outcome.incident,
-              stepId,
-              outcome.secret,
-              this.approver(context),
-              clickedIn,
-            );
+            await presenter.deliverSecret(outcome.incident, stepId, outcome.secret, approver, clickedIn);
           }
         } finally {
           // Even when the engine threw, the cards must leave "running" and show what is true.
@@ -425,6 +467,7 @@ export class CardActionRouter {
     const reference = TurnContext.getConversationReference(turn.activity);
     const tenantId = turn.activity.conversation?.tenantId;
     const opened: IncidentView[] = [];
+    const results: OpenIncidentsResult[] = [];
     const refused: string[] = [];
     try {
       for (let start = 0; start < claimed.alert.users.length; start += TARGETS_PER_REQUEST) {
@@ -438,6 +481,7 @@ export class CardActionRouter {
           },
         });
         opened.push(...result.incidents);
+        results.push(result);
         refused.push(...result.refused.map((refusal) => `${refusal.target}: ${refusal.message}`));
       }
     } catch (error) {
@@ -445,9 +489,25 @@ export class CardActionRouter {
       throw error;
     }
     const requesterChannelId = turn.activity.from.id;
+    const { presenter, groupCards } = this.options;
     this.options.background.run(async () => {
-      for (const incident of opened) {
-        await this.options.presenter.post(incident, reference, context.locale, requesterChannelId);
+      for (const result of results) {
+        if (groupCards) {
+          await presentOpened(
+            { incidents: presenter, groups: groupCards },
+            result,
+            reference,
+            context.locale,
+            {
+              channelId: requesterChannelId,
+              name: actor.displayName,
+            },
+          );
+          continue;
+        }
+        for (const incident of result.incidents) {
+          await presenter.post(incident, reference, context.locale, requesterChannelId);
+        }
       }
     });
     const notice = [`Opened ${opened.length} incident(s).`, ...refused].join(' ');
@@ -472,6 +532,12 @@ export class CardActionRouter {
     return card;
   }
 
+  private groupActions(context: ActionContext): GroupActions {
+    if (!this.options.groups)
+      throw new PolicyError('UnknownIncident', context.strings.unknownIncident(context.data.i));
+    return this.options.groups;
+  }
+
   private approver(context: ActionContext) {
     return { channelUserId: context.turn.activity.from.id, name: context.actor.displayName };
   }
@@ -486,21 +552,7 @@ export class CardActionRouter {
   }
 
   /** Settles within fastAnswerMs, or 'pending'. */
-  private async within(work: Promise<unknown>): Promise<'fulfilled' | 'rejected' | 'pending'> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'pending'>((resolve) => {
-      timer = setTimeout(() => resolve('pending'), this.options.fastAnswerMs);
-    });
-    try {
-      return await Promise.race([
-        work.then(
-          () => 'fulfilled' as const,
-          () => 'rejected' as const,
-        ),
-        timeout,
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private within(work: Promise<unknown>): Promise<Settlement> {
+    return settleWithin(work, this.options.fastAnswerMs);
   }
 }

@@ -63,3 +63,71 @@ export class CardRegistry {
     throw new Error(`Could not record the cards of incident ${incidentId}: too many concurrent updates.`);
   }
 }
+
+/** One user of a group card: enough to list them and to post their cards on demand. */
+export interface GroupMember {
+  incidentId: string;
+  displayName: string;
+  userPrincipalName: string;
+}
+
+/** Where a mass incident's single group card lives, so progress can replace it in place. */
+export interface GroupCards {
+  groupId: string;
+  reference: Partial<ConversationReference>;
+  locale: string;
+  requesterChannelId?: string;
+  requesterName: string;
+  activityId?: string;
+  members: GroupMember[];
+  /** The security channel has been told the whole group finished. */
+  completionAnnounced: boolean;
+}
+
+const groupSchema = z.object({
+  groupId: z.string(),
+  reference: z.record(z.string(), z.unknown()),
+  locale: z.string(),
+  requesterChannelId: z.string().optional(),
+  requesterName: z.string(),
+  activityId: z.string().optional(),
+  members: z.array(
+    z.object({ incidentId: z.string(), displayName: z.string(), userPrincipalName: z.string() }),
+  ),
+  completionAnnounced: z.boolean(),
+});
+
+const GROUP_KEY_PREFIX = 'teams/group-cards/';
+
+/** Group cards, in the same key-value store as the incident cards. */
+export class GroupCardRegistry {
+  constructor(private readonly store: KeyValueStore) {}
+
+  async get(groupId: string): Promise<GroupCards | undefined> {
+    const entry = await this.store.getItem(GROUP_KEY_PREFIX + groupId);
+    if (!entry) return undefined;
+    const parsed = groupSchema.safeParse(entry.value);
+    return parsed.success ? (parsed.data as GroupCards) : undefined;
+  }
+
+  async put(cards: GroupCards): Promise<void> {
+    await this.store.setItem(GROUP_KEY_PREFIX + cards.groupId, JSON.parse(JSON.stringify(cards)) as Json);
+  }
+
+  /** Sets completionAnnounced; true only for the one caller that flipped it (updates can race). */
+  async claimCompletion(groupId: string): Promise<boolean> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const entry = await this.store.getItem(GROUP_KEY_PREFIX + groupId);
+      const parsed = entry ? groupSchema.safeParse(entry.value) : undefined;
+      if (!entry || !parsed?.success || parsed.data.completionAnnounced) return false;
+      const next = { ...parsed.data, completionAnnounced: true };
+      const written = await this.store.setItem(
+        GROUP_KEY_PREFIX + groupId,
+        JSON.parse(JSON.stringify(next)) as Json,
+        entry.eTag,
+      );
+      if (written !== undefined) return true;
+    }
+    return false;
+  }
+}

@@ -4,7 +4,9 @@ import type { Logger } from '../observability/logger';
 import { PolicyError } from '../remediation/contract';
 import type { Actor, IncidentView, RemediationService } from '../remediation/contract';
 import type { BackgroundTasks } from './background';
+import type { GroupPresenter } from './groupPresenter';
 import type { IncidentPresenter } from './incidentPresenter';
+import { presentOpened } from './openedIncidents';
 import { stringsFor } from './i18n';
 import type { Strings } from './i18n';
 import type { MemberResolver } from './members';
@@ -13,6 +15,7 @@ import type { TargetRef } from './triggers';
 export interface CommandDeps {
   engine: RemediationService;
   presenter: IncidentPresenter;
+  groups: GroupPresenter;
   members: MemberResolver;
   background: BackgroundTasks;
   logger: Logger;
@@ -85,9 +88,10 @@ export class Commands {
             .map((incident) => strings.joined(incident.target.displayName)),
         ];
         if (notes.length > 0) await presenter.say(reference, notes.join('\n\n'));
-        for (const incident of result.incidents) {
-          await presenter.post(incident, reference, locale, requesterChannelId);
-        }
+        await presentOpened({ incidents: presenter, groups: this.deps.groups }, result, reference, locale, {
+          channelId: requesterChannelId,
+          name: actor.displayName,
+        });
       } catch (error) {
         if (error instanceof PolicyError) {
           await presenter.say(reference, error.message);

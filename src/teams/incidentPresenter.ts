@@ -162,37 +162,67 @@ export class IncidentPresenter {
     approver: { channelUserId: string; name: string },
     clickedIn: { reference: Partial<ConversationReference>; personal: boolean; locale: string },
   ): Promise<void> {
-    const card = cardActivity(
-      this.secretCard(
-        { incidentId: incident.id, stepId },
-        incident.target.displayName,
-        secret,
-        clickedIn.locale,
+    await this.deliverSecrets(
+      [{ incidentId: incident.id, targetName: incident.target.displayName, stepId, secret }],
+      approver,
+      clickedIn,
+    );
+  }
+
+  /** Several credentials (a group approval): each on its own card, one note in the conversation. */
+  async deliverSecrets(
+    deliveries: { incidentId: string; targetName: string; stepId: string; secret: SecretDelivery }[],
+    approver: { channelUserId: string; name: string },
+    clickedIn: { reference: Partial<ConversationReference>; personal: boolean; locale: string },
+  ): Promise<void> {
+    if (deliveries.length === 0) return;
+    const cards = deliveries.map((delivery) =>
+      cardActivity(
+        this.secretCard(
+          { incidentId: delivery.incidentId, stepId: delivery.stepId },
+          delivery.targetName,
+          delivery.secret,
+          clickedIn.locale,
+        ),
       ),
     );
     if (clickedIn.personal) {
-      await this.options.gateway.send(clickedIn.reference, card);
+      for (const card of cards) await this.options.gateway.send(clickedIn.reference, card);
       return;
     }
     const strings = stringsFor(clickedIn.locale);
-    try {
-      await this.options.gateway.sendPrivately(clickedIn.reference, approver.channelUserId, card);
-    } catch (error) {
-      // Never fall back to the group: the credential is dropped and the responder told how to get a new one.
-      this.options.logger.warn(
-        { err: error, incidentId: incident.id },
-        'private delivery of a credential failed',
-      );
-      await this.options.gateway.send(clickedIn.reference, {
-        type: 'message',
-        text: strings.secretNotDelivered(approver.name),
-      });
-      return;
+    const single = deliveries.length === 1;
+    let failed = 0;
+    for (const card of cards) {
+      try {
+        await this.options.gateway.sendPrivately(clickedIn.reference, approver.channelUserId, card);
+      } catch (error) {
+        // Never fall back to the group: the credential is dropped and the responder told how to get a new one.
+        failed += 1;
+        this.options.logger.warn(
+          { err: error, incidentId: deliveries[cards.indexOf(card)]?.incidentId },
+          'private delivery of a credential failed',
+        );
+      }
     }
-    await this.options.gateway.send(clickedIn.reference, {
-      type: 'message',
-      text: strings.secretSentPrivately(approver.name),
-    });
+    const sent = deliveries.length - failed;
+    const notes = [
+      ...(sent > 0
+        ? [
+            single
+              ? strings.secretSentPrivately(approver.name)
+              : strings.groupSecretsSentPrivately(sent, approver.name),
+          ]
+        : []),
+      ...(failed > 0
+        ? [
+            single
+              ? strings.secretNotDelivered(approver.name)
+              : strings.groupSecretsNotDelivered(failed, approver.name),
+          ]
+        : []),
+    ];
+    await this.options.gateway.send(clickedIn.reference, { type: 'message', text: notes.join('\n\n') });
   }
 
   /** Summary in the conversation, the security channel told, the requester told privately. */

@@ -1,17 +1,19 @@
 import { ConversationState } from 'botbuilder';
 import type { Storage } from 'botbuilder';
 import type { Logger } from '../observability/logger';
-import type { RemediationService } from '../remediation/contract';
 import type { AuditSink } from '../security/refusalAudit';
 import type { KeyValueStore } from '../store/types';
 import type { AlertInbox } from './alerts';
 import { BackgroundTasks } from './background';
 import { RemediatorBot } from './bot';
 import { CardActionRouter } from './cardActions';
-import { CardRegistry } from './cardRegistry';
+import { CardRegistry, GroupCardRegistry } from './cardRegistry';
 import { CardTemplates } from './cards/templates';
 import { Commands } from './commands';
+import type { TeamsEngine } from './engine';
 import type { ConversationGateway } from './gateway';
+import { GroupActions } from './groupActions';
+import { GroupPresenter } from './groupPresenter';
 import { IncidentPresenter } from './incidentPresenter';
 import { KeyValueStorage } from './keyValueStorage';
 import type { MemberResolver } from './members';
@@ -23,11 +25,12 @@ export type { ConversationGateway, PrivateDelivery } from './gateway';
 export { KeyValueStorage } from './keyValueStorage';
 export { createTurnErrorHandler } from './turnErrors';
 export { VERBS } from './cardActions';
+export type { TeamsEngine } from './engine';
 export type { MemberResolver, ResolvedMember } from './members';
 export { AlertInbox, ServiceRouteMemory, TeamsAlertSink } from './alerts';
 
 export interface TeamsBotOptions {
-  engine: RemediationService;
+  engine: TeamsEngine;
   /** The project's key-value store: bot state and where cards were posted. */
   store: KeyValueStore;
   gateway: ConversationGateway;
@@ -47,11 +50,14 @@ export interface TeamsBotOptions {
   requireCardVersion?: boolean;
   /** SIEM alerts (signed webhook) taken on from the security channel. */
   alerts?: { inbox: AlertInbox; securityChannelId: string };
+  /** Progress polling while an approval runs: step cards (default 1 s) and group cards (default 2 s). */
+  progress?: { incidentMs?: number; groupMs?: number };
 }
 
 export interface TeamsBot {
   bot: RemediatorBot;
   presenter: IncidentPresenter;
+  groups: GroupPresenter;
   background: BackgroundTasks;
 }
 
@@ -59,22 +65,48 @@ export interface TeamsBot {
 export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   const { logger } = options;
   const background = new BackgroundTasks((error) => logger.error({ err: error }, 'background work failed'));
+  const templates = new CardTemplates(options.cardsDir);
   const presenter = new IncidentPresenter({
     engine: options.engine,
     gateway: options.gateway,
     registry: new CardRegistry(options.store),
-    templates: new CardTemplates(options.cardsDir),
+    templates,
     logger,
     simulated: options.simulated,
     fourEyes: options.fourEyes,
     ...(options.securityChannelId ? { securityChannelId: options.securityChannelId } : {}),
+  });
+  const groups = new GroupPresenter({
+    engine: options.engine,
+    gateway: options.gateway,
+    registry: new GroupCardRegistry(options.store),
+    templates,
+    logger,
+    cardContext: (locale) => presenter.cardContext(locale),
+    ...(options.securityChannelId ? { securityChannelId: options.securityChannelId } : {}),
+  });
+  const fastAnswerMs = options.fastAnswerMs ?? 5_000;
+  const groupActions = new GroupActions({
+    engine: options.engine,
+    presenter,
+    groups,
+    background,
+    logger,
+    fastAnswerMs,
+    ...(options.progress?.groupMs !== undefined ? { progressIntervalMs: options.progress.groupMs } : {}),
+    ...(options.requireCardVersion !== undefined ? { requireCardVersion: options.requireCardVersion } : {}),
   });
   const router = new CardActionRouter({
     engine: options.engine,
     presenter,
     background,
     logger,
-    fastAnswerMs: options.fastAnswerMs ?? 5_000,
+    fastAnswerMs,
+    groups: groupActions,
+    groupCards: groups,
+    ...(options.progress?.incidentMs !== undefined
+      ? { incidentProgressMs: options.progress.incidentMs }
+      : {}),
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.requireCardVersion !== undefined ? { requireCardVersion: options.requireCardVersion } : {}),
     ...(options.alerts ? { alerts: options.alerts } : {}),
@@ -82,6 +114,7 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   const commands = new Commands({
     engine: options.engine,
     presenter,
+    groups,
     members: options.members ?? new TeamsMemberResolver(),
     background,
     logger,
@@ -93,5 +126,5 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     logger,
     ...(options.allowedTenantId ? { allowedTenantId: options.allowedTenantId } : {}),
   });
-  return { bot, presenter, background };
+  return { bot, presenter, groups, background };
 }

@@ -8,8 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config';
 import { startRemediator } from '../../src/index';
 import type { RunningRemediator } from '../../src/index';
-import { createSilentLogger } from '../../src/observability/logger';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { createLogger, createSilentLogger } from '../../src/observability/logger';
 import type { StepView } from '../../src/remediation/contract';
+import { createBotServer, createSignalHandler, listen } from '../../src/server';
 import { startSimulatedTenant } from '../../src/simulator';
 import type { SimulatedTenant } from '../../src/simulator';
 import { createSqliteStore, DATABASE_FILE_NAME } from '../../src/store';
@@ -259,9 +261,9 @@ describe('stopping the bot process with a signal', () => {
         await exited;
       });
 
+      let output = '';
       // The bot logs one JSON line with its URL once it listens.
       const url = await new Promise<string>((resolve, reject) => {
-        let output = '';
         const timer = setTimeout(() => reject(new Error(`the bot did not start:\n${output}`)), 30_000);
         child.stdout.on('data', (chunk: Buffer) => {
           output += chunk.toString();
@@ -277,10 +279,241 @@ describe('stopping the bot process with a signal', () => {
 
       child.kill(signal);
       expect(await exited).toBe(0);
+      const messages = output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { msg?: string; signal?: string });
+      expect(messages.find((line) => line.msg?.startsWith('shutting down'))?.signal).toBe(signal);
+      expect(messages.find((line) => line.msg === 'shutdown complete')?.signal).toBe(signal);
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();
       expect(fs.existsSync(path.join(dataDir, DATABASE_FILE_NAME))).toBe(true);
       expect(fs.existsSync(path.join(dataDir, `${DATABASE_FILE_NAME}-wal`))).toBe(false);
     },
     45_000,
   );
+});
+
+/** A logger whose JSON lines are kept, to check what shutdown says. */
+function recordingLogger(): {
+  logger: ReturnType<typeof createLogger>;
+  messages(): { msg: string; signal?: string }[];
+} {
+  const lines: string[] = [];
+  const logger = createLogger({
+    level: 'info',
+    destination: { write: (line: string) => void lines.push(line) },
+  });
+  return {
+    logger,
+    messages: () => lines.map((line) => JSON.parse(line) as { msg: string; signal?: string }),
+  };
+}
+
+/** A close() the test finishes (or fails) when it wants, counting calls. */
+function controllableClose() {
+  let finish: (() => void) | undefined;
+  let fail: ((error: Error) => void) | undefined;
+  let calls = 0;
+  return {
+    close: () => {
+      calls += 1;
+      return new Promise<void>((resolve, reject) => {
+        finish = resolve;
+        fail = reject;
+      });
+    },
+    calls: () => calls,
+    finish: () => finish?.(),
+    fail: (error: Error) => fail?.(error),
+  };
+}
+
+describe('the signal handler of the bot process', () => {
+  it('logs the signal, waits for close() and exits 0 when it completes', async () => {
+    const { logger, messages } = recordingLogger();
+    const closing = controllableClose();
+    const exits: number[] = [];
+    const onSignal = createSignalHandler({
+      close: closing.close,
+      logger,
+      timeoutMs: 5_000,
+      exit: (code) => exits.push(code),
+    });
+
+    onSignal('SIGTERM');
+    expect(closing.calls()).toBe(1);
+    expect(messages()[0]).toMatchObject({ msg: expect.stringMatching(/^shutting down/), signal: 'SIGTERM' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(exits).toEqual([]);
+
+    closing.finish();
+    await expect.poll(() => exits).toEqual([0]);
+    expect(messages().at(-1)).toMatchObject({ msg: 'shutdown complete', signal: 'SIGTERM' });
+  });
+
+  it('exits 1 when close() fails, and logs why', async () => {
+    const { logger, messages } = recordingLogger();
+    const closing = controllableClose();
+    const exits: number[] = [];
+    createSignalHandler({ close: closing.close, logger, timeoutMs: 5_000, exit: (code) => exits.push(code) })(
+      'SIGINT',
+    );
+
+    closing.fail(new Error('the store could not flush'));
+    await expect.poll(() => exits).toEqual([1]);
+    const failure = messages().find((line) => line.msg === 'shutdown failed');
+    expect(JSON.stringify(failure)).toContain('the store could not flush');
+  });
+
+  it('exits 1 once the deadline passes while close() still waits', async () => {
+    const { logger, messages } = recordingLogger();
+    const closing = controllableClose();
+    const exits: number[] = [];
+    createSignalHandler({ close: closing.close, logger, timeoutMs: 50, exit: (code) => exits.push(code) })(
+      'SIGTERM',
+    );
+
+    await expect.poll(() => exits, { timeout: 2_000 }).toEqual([1]);
+    expect(messages().some((line) => line.msg.startsWith('shutdown deadline passed'))).toBe(true);
+    // A close() that finishes after the deadline changes nothing.
+    closing.finish();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(exits).toEqual([1]);
+  });
+
+  it('exits at once on a second signal, without closing twice', async () => {
+    const { logger, messages } = recordingLogger();
+    const closing = controllableClose();
+    const exits: number[] = [];
+    const onSignal = createSignalHandler({
+      close: closing.close,
+      logger,
+      timeoutMs: 5_000,
+      exit: (code) => exits.push(code),
+    });
+
+    onSignal('SIGTERM');
+    onSignal('SIGINT');
+    expect(exits).toEqual([1]);
+    expect(closing.calls()).toBe(1);
+    expect(messages().at(-1)).toMatchObject({
+      signal: 'SIGINT',
+      msg: expect.stringMatching(/second signal/),
+    });
+  });
+
+  it('exits 1 when close() throws synchronously', async () => {
+    const exits: number[] = [];
+    createSignalHandler({
+      close: () => {
+        throw new Error('already closed');
+      },
+      logger: createSilentLogger(),
+      timeoutMs: 5_000,
+      exit: (code) => exits.push(code),
+    })('SIGTERM');
+    await expect.poll(() => exits).toEqual([1]);
+  });
+});
+
+describe('readiness while draining', () => {
+  it('answers /readyz 503 once shutdown began, while /healthz stays 200', async () => {
+    let draining = false;
+    const server = createBotServer({
+      adapter: new CloudAdapter(
+        new ConfigurationBotFrameworkAuthentication({ MicrosoftAppType: 'MultiTenant' }),
+      ),
+      runTurn: async () => undefined,
+      probes: [{ name: 'store', check: async () => undefined }],
+      logger: createSilentLogger(),
+      isDraining: () => draining,
+    });
+    const running = await listen(server, 0, '127.0.0.1');
+    cleanups.push(() => running.close());
+
+    expect((await fetch(`${running.url}/readyz`)).status).toBe(200);
+    draining = true;
+    const answer = await fetch(`${running.url}/readyz`);
+    expect(answer.status).toBe(503);
+    expect(await answer.json()).toMatchObject({ status: 'draining' });
+    expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('the shutdown deadline and a second signal in the bot process', () => {
+  /** Starts `src/index.ts` against a slow simulated tenant and opens an incident, so a turn is in flight. */
+  async function botWithTurnInFlight(extraEnv: Record<string, string>) {
+    // Every tenant request takes 2 s: discovering an incident takes far longer than the deadline.
+    const tenant = await startSimulatedTenant({ port: 0, latencyMs: 2_000 });
+    cleanups.push(() => tenant.close());
+    const connector = await startFakeConnector();
+    cleanups.push(() => connector.close());
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'remediator-deadline-'));
+    cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'src', 'index.ts')],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH,
+          TENANT_MODE: 'simulated',
+          SIMULATOR_URL: tenant.url,
+          LOCAL_DEMO: 'true',
+          HOST: '127.0.0.1',
+          PORT: '0',
+          DATA_DIR: dataDir,
+          LOG_LEVEL: 'info',
+          ...extraEnv,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    cleanups.push(async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await expect.poll(() => /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1], { timeout: 30_000 }).toBeDefined();
+    const url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1] ?? '';
+
+    tenant.resetLog();
+    const answer = post(
+      url,
+      activity(connector.url, { type: 'message', id: 'm1', text: 'compromised MeganB@contoso.com' }),
+    ).catch(() => undefined);
+    await expect.poll(() => tenant.requestLog().length, { timeout: 10_000, interval: 5 }).toBeGreaterThan(0);
+    const messages = () =>
+      output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { msg?: string; signal?: string });
+    return { child, exited, answer, messages };
+  }
+
+  it('exits 1 when the turns in flight outlast SHUTDOWN_TIMEOUT_MS', async () => {
+    const bot = await botWithTurnInFlight({ SHUTDOWN_TIMEOUT_MS: '300' });
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(1);
+    expect(bot.messages().some((line) => line.msg?.startsWith('shutdown deadline passed'))).toBe(true);
+    expect(bot.messages().some((line) => line.msg === 'shutdown complete')).toBe(false);
+    await bot.answer;
+  }, 45_000);
+
+  it('exits 1 at once on a second signal while draining', async () => {
+    const bot = await botWithTurnInFlight({ SHUTDOWN_TIMEOUT_MS: '20000' });
+    bot.child.kill('SIGTERM');
+    await expect
+      .poll(() => bot.messages().some((line) => line.msg?.startsWith('shutting down')), { timeout: 5_000 })
+      .toBe(true);
+    bot.child.kill('SIGINT');
+    expect(await bot.exited).toBe(1);
+    expect(bot.messages().find((line) => line.msg?.startsWith('second signal'))?.signal).toBe('SIGINT');
+    // The second signal, not the 20 s deadline, ended the process.
+    expect(bot.messages().some((line) => line.msg?.startsWith('shutdown deadline passed'))).toBe(false);
+    await bot.answer;
+  }, 45_000);
 });

@@ -1,8 +1,12 @@
 import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import { PolicyError, STEP_IDS } from '../../src/remediation/contract';
+import { summarizeGroup } from '../../src/remediation/groups';
 import type {
   Actor,
   ApproveStepOptions,
+  GroupProgress,
+  GroupRemediationService,
+  GroupSecret,
   IncidentView,
   OpenIncidentsRequest,
   OpenIncidentsResult,
@@ -86,7 +90,7 @@ export function makeIncident(
 export type EngineCall = { method: string; args: unknown[] };
 
 /** A RemediationService that records calls and applies a tiny four-eyes policy of its own. */
-export class FakeRemediationService implements RemediationService {
+export class FakeRemediationService implements RemediationService, GroupRemediationService {
   readonly calls: EngineCall[] = [];
   readonly incidents = new Map<string, IncidentView>();
   responders = new Set([ALEX.id, ADELE.id]);
@@ -95,7 +99,10 @@ export class FakeRemediationService implements RemediationService {
   /** Makes approveStep wait for this promise (a slow Graph call). */
   stepGate: Promise<void> | undefined;
   failStep: StepId | undefined;
+  /** Called before each step that approveAllRemaining / approveGroup completes (a slow tenant). */
+  stepPause: ((incidentId: string, stepId: StepId) => Promise<void>) | undefined;
   private next = 1;
+  private nextGroup = 1;
 
   private record(method: string, ...args: unknown[]) {
     this.calls.push({ method, args });
@@ -134,6 +141,7 @@ export class FakeRemediationService implements RemediationService {
 
   async openIncidents(request: OpenIncidentsRequest): Promise<OpenIncidentsResult> {
     this.record('openIncidents', request);
+    const groupId = `group-${this.nextGroup++}`;
     const incidents: IncidentView[] = [];
     const refused: OpenIncidentsResult['refused'] = [];
     for (const target of request.targets) {
@@ -141,18 +149,21 @@ export class FakeRemediationService implements RemediationService {
         refused.push({ target, code: 'ProtectedAccount', message: 'is a break-glass account.' });
         continue;
       }
+      const base = makeIncident(
+        `inc-${this.next++}`,
+        request.requester,
+        this.fourEyes ? 'awaiting-approval' : 'open',
+      );
       const incident: IncidentView = {
-        ...makeIncident(
-          `inc-${this.next++}`,
-          request.requester,
-          this.fourEyes ? 'awaiting-approval' : 'open',
-        ),
+        ...base,
+        groupId,
+        target: targetFor(target, base.target),
         origin: request.origin,
       };
       this.incidents.set(incident.id, incident);
       incidents.push(incident);
     }
-    return { groupId: 'g', incidents, joinedIncidentIds: [], refused };
+    return { groupId, incidents, joinedIncidentIds: [], refused };
   }
 
   async approveIncident(incidentId: string, approver: Actor): Promise<IncidentView> {
@@ -217,6 +228,15 @@ export class FakeRemediationService implements RemediationService {
     let secret: SecretDelivery | undefined;
     for (const step of this.require(incidentId).steps) {
       if (step.status !== 'pending') continue;
+      if (this.stepPause) await this.stepPause(incidentId, step.id);
+      if (this.failStep === step.id) {
+        this.setStep(this.require(incidentId), step.id, {
+          status: 'failed',
+          approvedBy: approver,
+          error: { code: 'Throttled', message: 'Graph kept answering 429.', remedy: 'Retry in a minute.' },
+        });
+        continue;
+      }
       const outcome = this.setStep(this.require(incidentId), step.id, {
         status: 'done',
         verified: true,
@@ -271,6 +291,48 @@ export class FakeRemediationService implements RemediationService {
   async isResponder(actor: Actor): Promise<boolean> {
     return this.responders.has(actor.id);
   }
+
+  async listGroupIncidents(groupId: string): Promise<IncidentView[]> {
+    this.record('listGroupIncidents', groupId);
+    return [...this.incidents.values()].filter((incident) => incident.groupId === groupId);
+  }
+
+  async getGroupProgress(groupId: string): Promise<GroupProgress> {
+    this.record('getGroupProgress', groupId);
+    return summarizeGroup(groupId, await this.listGroupIncidents(groupId));
+  }
+
+  /** Like the engine: the first incident alone (a four-eyes refusal surfaces once), then the rest. */
+  async approveGroup(
+    groupId: string,
+    approver: Actor,
+  ): Promise<{ progress: GroupProgress; secrets: GroupSecret[] }> {
+    this.record('approveGroup', groupId, approver);
+    const open = (await this.listGroupIncidents(groupId)).filter(
+      (incident) => incident.status === 'open' || incident.status === 'awaiting-approval',
+    );
+    if (open.length === 0) throw new PolicyError('UnknownIncident', `No incident group ${groupId}.`);
+    const secrets: GroupSecret[] = [];
+    for (const incident of open) {
+      this.assertCanApprove(incident, approver);
+      this.incidents.set(incident.id, {
+        ...incident,
+        status: 'open',
+        approvals: [{ actor: approver, at: 'now' }],
+      });
+      const { secret } = await this.approveAllRemaining(incident.id, approver);
+      if (secret)
+        secrets.push({ incidentId: incident.id, target: incident.target.userPrincipalName, secret });
+    }
+    return { progress: await this.getGroupProgress(groupId), secrets };
+  }
+}
+
+/** Megan for any address of hers (most tests), otherwise a user made up from the address. */
+function targetFor(target: string, megan: IncidentView['target']): IncidentView['target'] {
+  if (target.toLowerCase().startsWith('megan')) return megan;
+  const name = target.split('@')[0] ?? target;
+  return { ...megan, id: `user-${name}`, userPrincipalName: target, displayName: `User ${name}` };
 }
 
 export interface GatewayCall {

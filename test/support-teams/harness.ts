@@ -3,7 +3,7 @@ import type { Activity, InvokeResponse } from 'botbuilder';
 import { createSilentLogger } from '../../src/observability/logger';
 import { createSqliteStore } from '../../src/store';
 import type { Store } from '../../src/store/types';
-import { createTeamsBot } from '../../src/teams';
+import { AlertInbox, createTeamsBot } from '../../src/teams';
 import type { TeamsBot } from '../../src/teams';
 import { FakeMemberResolver, FakeRemediationService, MEGAN, RecordingGateway } from './fakes';
 
@@ -50,7 +50,15 @@ export interface Harness {
 }
 
 export function createHarness(
-  options: { fourEyes?: boolean; simulated?: boolean; fastAnswerMs?: number; allowedTenantId?: string } = {},
+  options: {
+    fourEyes?: boolean;
+    simulated?: boolean;
+    fastAnswerMs?: number;
+    allowedTenantId?: string;
+    progress?: { incidentMs?: number; groupMs?: number };
+    /** SIEM alerts taken on from the security channel ('channel-security'). */
+    alerts?: boolean;
+  } = {},
 ): Harness {
   const engine = new FakeRemediationService();
   engine.fourEyes = options.fourEyes ?? true;
@@ -74,6 +82,10 @@ export function createHarness(
     allowedTenantId: options.allowedTenantId ?? TENANT_ID,
     securityChannelId: 'channel-security',
     fastAnswerMs: options.fastAnswerMs ?? 1_000,
+    progress: options.progress ?? { incidentMs: 10, groupMs: 10 },
+    ...(options.alerts
+      ? { alerts: { inbox: new AlertInbox(store), securityChannelId: 'channel-security' } }
+      : {}),
   });
   const adapter = new TestAdapter(async (context) => teams.bot.run(context));
 

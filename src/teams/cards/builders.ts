@@ -90,6 +90,36 @@ function findingDetails(reasons: string[], suspicion: string, context: CardConte
   return [`${context.strings.cardLabels.suspicion}: ${suspicion}`, ...lines].join('\n');
 }
 
+/**
+ * Before approval the planned actions follow the default selection, not the toggles the responder
+ * may have changed on their screen, so they are labelled as a proposal. After approval the engine
+ * re-plans from the chosen findings: the results say what really happened. While the step runs
+ * nothing is listed, because the re-planned actions are not known here yet.
+ */
+function changeList(
+  step: StepView,
+  selectable: boolean,
+  strings: Strings,
+): Pick<StepCardData, 'changes' | 'changesHeading'> {
+  const labels = strings.cardLabels;
+  if (step.status === 'pending') {
+    return {
+      changesHeading: selectable ? labels.proposedChanges : labels.whatWillChange,
+      changes: step.actions.map((action) => ({ text: action.description })),
+    };
+  }
+  if (step.status !== 'done' && step.status !== 'failed') return { changesHeading: '', changes: [] };
+  const descriptions = new Map(step.actions.map((action) => [action.id, action.description]));
+  return {
+    changesHeading: labels.whatChanged,
+    changes: step.results.map((result) => {
+      const what = descriptions.get(result.actionId) ?? result.actionId;
+      const why = result.outcome === 'failed' && result.error ? ` (${result.error.message})` : '';
+      return { text: `${strings.resultOutcome[result.outcome]}: ${what}${why}` };
+    }),
+  };
+}
+
 export function buildStepCard(
   incident: IncidentView,
   step: StepView,
@@ -131,10 +161,7 @@ export function buildStepCard(
     statusColor,
     selectable,
     findings,
-    changes:
-      pending || step.status === 'running'
-        ? step.actions.map((action) => ({ text: action.description }))
-        : [],
+    ...changeList(step, selectable, strings),
     nothingToDo: step.nothingToDo ? labels.nothingToDo : '',
     manualGuidance: step.manualGuidance ?? '',
     offerCredentialKind: canAct && step.id === 'reset-password' && !step.manualGuidance,

@@ -1,4 +1,4 @@
-import type { IncidentView, StepView } from '../../remediation/contract';
+import type { GroupProgress, IncidentView, StepView } from '../../remediation/contract';
 
 /**
  * A short fingerprint of what a card showed. A click carrying an older version is not acted
@@ -11,4 +11,11 @@ export function incidentCardVersion(incident: IncidentView): string {
 
 export function stepCardVersion(step: StepView): string {
   return `${step.status}.${step.results.length}.${step.undoneBy ? 'u' : ''}`;
+}
+
+/** A group card's fingerprint: how many incidents are in each state and how many steps wait. */
+export function groupCardVersion(progress: GroupProgress): string {
+  const byStatus = progress.incidentsByStatus;
+  const pending = progress.steps.reduce((sum, step) => sum + step.counts.pending, 0);
+  return `g.${byStatus['awaiting-approval']}.${byStatus.open}.${byStatus.completed}.${byStatus.cancelled}.${pending}`;
 }

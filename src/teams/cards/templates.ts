@@ -56,6 +56,8 @@ export interface StepCardData extends LabelledData {
   statusColor: 'Default' | 'Good' | 'Attention' | 'Warning' | 'Accent';
   selectable: boolean;
   findings: StepCardFinding[];
+  /** "Proposed…" before approval, "What changed" after; '' when no list is shown. */
+  changesHeading: string;
   changes: { text: string }[];
   nothingToDo: string;
   manualGuidance: string;
@@ -89,16 +91,39 @@ export interface SecretCardData extends LabelledData {
   ref: CardRef;
 }
 
+export interface GroupCardData extends LabelledData {
+  title: string;
+  groupLine: string;
+  requestedBy: string;
+  fourEyesNote: string;
+  /** The first users (a card has a size limit), then `moreUsers`. */
+  users: Fact[];
+  moreUsers: string;
+  steps: Fact[];
+  failures: { text: string }[];
+  moreFailures: string;
+  /** "Working on it…" while the group approval runs, else ''. */
+  progressNote: string;
+  notice: string;
+  canApproveGroup: boolean;
+  /** Users whose incident and step cards can be posted on demand ("Details"). */
+  detailChoices: { title: string; value: string }[];
+  firstChoice: string;
+  /** `i`: any incident of the group (the group is taken from the store, never from the card). */
+  ref: CardRef;
+}
+
 interface TemplateDataByName {
   incident: IncidentCardData;
   step: StepCardData;
   summary: SummaryCardData;
   secret: SecretCardData;
+  group: GroupCardData;
 }
 
 export type TemplateName = keyof TemplateDataByName;
 
-const TEMPLATE_NAMES: TemplateName[] = ['incident', 'step', 'summary', 'secret'];
+const TEMPLATE_NAMES: TemplateName[] = ['incident', 'step', 'summary', 'secret', 'group'];
 
 /** cards/ sits at the project root, both from src/teams/cards and dist/teams/cards. */
 export const DEFAULT_CARDS_DIR = path.resolve(__dirname, '..', '..', '..', 'cards');

@@ -51,6 +51,22 @@ export const en = {
     `Incident for ${who} (opened by ${requester}) is complete.`,
   staleCard:
     'This card was out of date, so nothing was done. Here is the current state: check it and click again.',
+  groupTitle: (count: number) => `Compromised accounts: ${count} users`,
+  groupLine: (completed: number, total: number) => `${completed} of ${total} users completed`,
+  groupMoreUsers: (count: number) => `…and ${count} more`,
+  groupMoreFailures: (count: number) => `…and ${count} more failures (see the report of each incident)`,
+  groupRunning: 'Working on it: this card updates itself as the steps finish.',
+  groupNothingToApprove: 'Nothing is waiting for approval in this group.',
+  detailsPosted: (who: string) => `The cards for ${who} follow below.`,
+  detailsAlreadyPosted: (who: string) =>
+    `The cards for ${who} are already in this conversation (brought up to date).`,
+  notInGroup: 'That user is not part of this group, so nothing was posted.',
+  groupSecretsSentPrivately: (count: number, who: string) =>
+    `${count} new credentials were sent privately to ${who}; they are never shown here.`,
+  groupSecretsNotDelivered: (count: number, who: string) =>
+    `I could not open a private chat with ${who}, so ${count} new credentials were not shown anywhere. Add Remediator as a personal app, then reset those passwords again (for example with a Temporary Access Pass) from the Entra admin center.`,
+  groupSecurityChannelNotice: (count: number, requester: string) =>
+    `The remediation of ${count} accounts (opened by ${requester}) is complete.`,
   cardLabels: {
     incident: 'Incident',
     compromisedAccount: 'Compromised account',
@@ -93,6 +109,13 @@ export const en = {
     secretHidden: 'The credential is hidden. It was not stored and cannot be shown again.',
     expires: 'Expires',
     suspicion: 'Suspicion',
+    users: 'Users',
+    failures: 'Failures',
+    approveForAll: 'Approve for all',
+    details: 'Details',
+    chooseUser: 'Show the cards of',
+    proposedChanges: 'Proposed (you can untick items above before approving)',
+    whatChanged: 'What changed',
   },
   incidentStatus: {
     'awaiting-approval': 'Waiting for a second responder to approve',
@@ -108,6 +131,15 @@ export const en = {
     done: 'Done',
     failed: 'Failed',
   },
+  groupStepStatus: {
+    pending: 'pending',
+    approved: 'approved',
+    skipped: 'skipped',
+    running: 'running',
+    done: 'done',
+    failed: 'failed',
+  },
+  resultOutcome: { done: 'Done', failed: 'Failed', skipped: 'Not done' },
   suspicion: { high: 'high', medium: 'medium', low: 'low', none: 'none' },
   stepTitles: {
     'block-sign-in': 'Block sign-in',

@@ -51,6 +51,22 @@ export const nbNO: Strings = {
   securityChannelNotice: (who: string, requester: string) =>
     `Hendelsen for ${who} (startet av ${requester}) er fullført.`,
   staleCard: 'Kortet var utdatert, så ingenting ble gjort. Her er gjeldende tilstand: sjekk og klikk igjen.',
+  groupTitle: (count: number) => `Kompromitterte kontoer: ${count} brukere`,
+  groupLine: (completed: number, total: number) => `${completed} av ${total} brukere fullført`,
+  groupMoreUsers: (count: number) => `…og ${count} til`,
+  groupMoreFailures: (count: number) => `…og ${count} feil til (se rapporten for hver hendelse)`,
+  groupRunning: 'Jobber med saken: kortet oppdaterer seg selv etter hvert som stegene blir ferdige.',
+  groupNothingToApprove: 'Ingenting i denne gruppen venter på godkjenning.',
+  detailsPosted: (who: string) => `Kortene for ${who} kommer nedenfor.`,
+  detailsAlreadyPosted: (who: string) =>
+    `Kortene for ${who} finnes allerede i denne samtalen (nå oppdatert).`,
+  notInGroup: 'Den brukeren hører ikke til denne gruppen, så ingenting ble postet.',
+  groupSecretsSentPrivately: (count: number, who: string) =>
+    `${count} nye påloggingsinformasjoner ble sendt privat til ${who}; de vises aldri her.`,
+  groupSecretsNotDelivered: (count: number, who: string) =>
+    `Jeg fikk ikke åpnet en privat samtale med ${who}, så ${count} nye påloggingsinformasjoner ble ikke vist noe sted. Legg til Remediator som personlig app, og tilbakestill de passordene på nytt (for eksempel med en Temporary Access Pass) i Entra-administrasjonssenteret.`,
+  groupSecurityChannelNotice: (count: number, requester: string) =>
+    `Oppryddingen av ${count} kontoer (startet av ${requester}) er fullført.`,
   cardLabels: {
     incident: 'Hendelse',
     compromisedAccount: 'Kompromittert konto',
@@ -93,6 +109,13 @@ export const nbNO: Strings = {
     secretHidden: 'Påloggingsinformasjonen er skjult. Den ble ikke lagret og kan ikke vises igjen.',
     expires: 'Utløper',
     suspicion: 'Mistanke',
+    users: 'Brukere',
+    failures: 'Feil',
+    approveForAll: 'Godkjenn for alle',
+    details: 'Detaljer',
+    chooseUser: 'Vis kortene for',
+    proposedChanges: 'Foreslått (du kan fjerne haken på punkter over før du godkjenner)',
+    whatChanged: 'Dette ble endret',
   },
   incidentStatus: {
     'awaiting-approval': 'Venter på godkjenning fra en annen responder',
@@ -108,6 +131,15 @@ export const nbNO: Strings = {
     done: 'Ferdig',
     failed: 'Feilet',
   },
+  groupStepStatus: {
+    pending: 'venter',
+    approved: 'godkjent',
+    skipped: 'hoppet over',
+    running: 'kjører',
+    done: 'ferdig',
+    failed: 'feilet',
+  },
+  resultOutcome: { done: 'Ferdig', failed: 'Feilet', skipped: 'Ikke gjort' },
   suspicion: { high: 'høy', medium: 'middels', low: 'lav', none: 'ingen' },
   stepTitles: {
     'block-sign-in': 'Blokker pålogging',

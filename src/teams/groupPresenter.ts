@@ -1,0 +1,135 @@
+import type { ConversationReference } from 'botbuilder';
+import type { Logger } from '../observability/logger';
+import type { GroupRemediationService, IncidentView, RemediationService } from '../remediation/contract';
+import type { GroupCardRegistry, GroupCards } from './cardRegistry';
+import type { CardContext } from './cards/builders';
+import { buildGroupCard } from './cards/groupCard';
+import type { AdaptiveCard, CardTemplates } from './cards/templates';
+import type { ConversationGateway } from './gateway';
+import { cardActivity } from './incidentPresenter';
+import { stringsFor } from './i18n';
+
+export interface GroupPresenterOptions {
+  engine: Pick<RemediationService, 'getIncident'> & Pick<GroupRemediationService, 'getGroupProgress'>;
+  gateway: ConversationGateway;
+  registry: GroupCardRegistry;
+  templates: CardTemplates;
+  logger: Logger;
+  cardContext: (locale: string | undefined) => CardContext;
+  /** Teams channel (conversation id) told when a whole group is complete. */
+  securityChannelId?: string;
+}
+
+export interface GroupCardOptions {
+  running?: boolean;
+  notice?: string;
+}
+
+/**
+ * One card for incidents opened together (several users, or an alert naming many): counts per
+ * step and the failures, instead of a dozen cards per user. Per-user cards come on demand.
+ */
+export class GroupPresenter {
+  constructor(private readonly options: GroupPresenterOptions) {}
+
+  async post(
+    groupId: string,
+    incidents: IncidentView[],
+    reference: Partial<ConversationReference>,
+    locale: string,
+    requester: { channelId?: string; name: string },
+  ): Promise<void> {
+    const cards: GroupCards = {
+      groupId,
+      reference,
+      locale,
+      ...(requester.channelId ? { requesterChannelId: requester.channelId } : {}),
+      requesterName: requester.name,
+      members: incidents.map((incident) => ({
+        incidentId: incident.id,
+        displayName: incident.target.displayName,
+        userPrincipalName: incident.target.userPrincipalName,
+      })),
+      completionAnnounced: false,
+    };
+    const card = await this.render(cards, {});
+    const activityId = await this.options.gateway.send(reference, cardActivity(card));
+    await this.options.registry.put({ ...cards, ...(activityId ? { activityId } : {}) });
+  }
+
+  /** Where the group card of this incident's group is, if the incident was opened as part of one. */
+  async cardsOfIncident(incident: IncidentView): Promise<GroupCards | undefined> {
+    return this.options.registry.get(incident.groupId);
+  }
+
+  /** The current group card, for an invoke response. */
+  async card(cards: GroupCards, options: GroupCardOptions = {}): Promise<AdaptiveCard> {
+    return this.render(cards, options);
+  }
+
+  /**
+   * Replaces the group card in place for everyone in the conversation. When the group is
+   * finished (and no approval is running) the security channel is told, once.
+   */
+  async refresh(groupId: string, options: GroupCardOptions = {}): Promise<void> {
+    const cards = await this.options.registry.get(groupId);
+    if (!cards) return;
+    const progress = await this.options.engine.getGroupProgress(groupId);
+    const card = this.renderProgress(cards, progress, options);
+    if (cards.activityId) {
+      await this.options.gateway.update(cards.reference, cards.activityId, cardActivity(card));
+    }
+    if (progress.finished && !options.running) await this.announceCompletion(cards);
+  }
+
+  private async render(cards: GroupCards, options: GroupCardOptions): Promise<AdaptiveCard> {
+    const progress = await this.options.engine.getGroupProgress(cards.groupId);
+    return this.renderProgress(cards, progress, options);
+  }
+
+  private renderProgress(
+    cards: GroupCards,
+    progress: Awaited<ReturnType<GroupRemediationService['getGroupProgress']>>,
+    options: GroupCardOptions,
+  ): AdaptiveCard {
+    return this.options.templates.render(
+      'group',
+      buildGroupCard(
+        progress,
+        {
+          members: cards.members,
+          requesterName: cards.requesterName,
+          running: options.running ?? false,
+          ...(options.notice ? { notice: options.notice } : {}),
+        },
+        this.options.cardContext(cards.locale),
+      ),
+    );
+  }
+
+  private async announceCompletion(cards: GroupCards): Promise<void> {
+    const { securityChannelId, gateway, registry, logger } = this.options;
+    if (!securityChannelId || !(await registry.claimCompletion(cards.groupId))) return;
+    const channelReference: Partial<ConversationReference> = {
+      ...cards.reference,
+      conversation: {
+        id: securityChannelId,
+        isGroup: true,
+        conversationType: 'channel',
+        name: '',
+        ...(cards.reference.conversation?.tenantId
+          ? { tenantId: cards.reference.conversation.tenantId }
+          : {}),
+      },
+      activityId: undefined,
+    };
+    try {
+      await gateway.send(channelReference, {
+        type: 'message',
+        text: stringsFor(cards.locale).groupSecurityChannelNotice(cards.members.length, cards.requesterName),
+      });
+    } catch (error) {
+      logger.warn({ err: error, groupId: cards.groupId }, 'security channel notification failed');
+    }
+  }
+}
