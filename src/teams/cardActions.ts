@@ -275,27 +275,26 @@ export class CardActionRouter {
       this.options.presenter.stepCard(incident, stepOf(incident, stepId), context.locale, notice);
   }
 
-  private async approveIncident(context: ActionContext): Promise<AdaptiveCard> {
-    const { engine, presenter } = this.options;
-    return this.guarded(context, this.incidentCard(context), async () => {
-      const current = await this.incident(context);
-      if (this.isStale(context, incidentCardVersion(current))) {
-        return presenter.incidentCard(current, context.locale, context.strings.staleCard);
-      }
-      const incident = await engine.approveIncident(current.id, context.actor);
-      this.options.background.run(async () => void (await presenter.refresh(incident.id)));
-      return presenter.incidentCard(incident, context.locale);
-    });
+  private approveIncident(context: ActionContext): Promise<AdaptiveCard> {
+    return this.changeIncident(context, (id, actor) => this.options.engine.approveIncident(id, actor));
   }
 
-  private async cancelIncident(context: ActionContext): Promise<AdaptiveCard> {
-    const { engine, presenter } = this.options;
+  private cancelIncident(context: ActionContext): Promise<AdaptiveCard> {
+    return this.changeIncident(context, (id, actor) => this.options.engine.cancelIncident(id, actor));
+  }
+
+  /** An incident-card click: refused on a stale card, else the change, then every card of the incident refreshed. */
+  private async changeIncident(
+    context: ActionContext,
+    change: (incidentId: string, actor: Actor) => Promise<IncidentView>,
+  ): Promise<AdaptiveCard> {
+    const { presenter } = this.options;
     return this.guarded(context, this.incidentCard(context), async () => {
       const current = await this.incident(context);
       if (this.isStale(context, incidentCardVersion(current))) {
         return presenter.incidentCard(current, context.locale, context.strings.staleCard);
       }
-      const incident = await engine.cancelIncident(current.id, context.actor);
+      const incident = await change(current.id, context.actor);
       this.options.background.run(async () => void (await presenter.refresh(incident.id)));
       return presenter.incidentCard(incident, context.locale);
     });

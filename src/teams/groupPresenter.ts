@@ -6,7 +6,7 @@ import type { CardContext } from './cards/builders';
 import { buildGroupCard } from './cards/groupCard';
 import type { AdaptiveCard, CardTemplates } from './cards/templates';
 import type { ConversationGateway } from './gateway';
-import { cardActivity } from './incidentPresenter';
+import { cardActivity, securityChannelReference } from './incidentPresenter';
 import { stringsFor } from './i18n';
 
 export interface GroupPresenterOptions {
@@ -110,19 +110,7 @@ export class GroupPresenter {
   private async announceCompletion(cards: GroupCards): Promise<void> {
     const { securityChannelId, gateway, registry, logger } = this.options;
     if (!securityChannelId || !(await registry.claimCompletion(cards.groupId))) return;
-    const channelReference: Partial<ConversationReference> = {
-      ...cards.reference,
-      conversation: {
-        id: securityChannelId,
-        isGroup: true,
-        conversationType: 'channel',
-        name: '',
-        ...(cards.reference.conversation?.tenantId
-          ? { tenantId: cards.reference.conversation.tenantId }
-          : {}),
-      },
-      activityId: undefined,
-    };
+    const channelReference = securityChannelReference(cards.reference, securityChannelId);
     try {
       await gateway.send(channelReference, {
         type: 'message',

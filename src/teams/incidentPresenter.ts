@@ -21,6 +21,24 @@ export interface PresenterOptions {
   securityChannelId?: string;
 }
 
+/** The security channel is reached through the service URL and tenant of the conversation the incident started in. */
+export function securityChannelReference(
+  origin: Partial<ConversationReference>,
+  securityChannelId: string,
+): Partial<ConversationReference> {
+  return {
+    ...origin,
+    conversation: {
+      id: securityChannelId,
+      isGroup: true,
+      conversationType: 'channel',
+      name: '',
+      ...(origin.conversation?.tenantId ? { tenantId: origin.conversation.tenantId } : {}),
+    },
+    activityId: undefined,
+  };
+}
+
 export function cardActivity(card: AdaptiveCard): Partial<Activity> {
   return { type: 'message', attachments: [CardFactory.adaptiveCard(card)] };
 }
@@ -242,19 +260,7 @@ export class IncidentPresenter {
     await gateway.send(cards.reference, summary);
     const strings = stringsFor(cards.locale);
     if (securityChannelId) {
-      const channelReference: Partial<ConversationReference> = {
-        ...cards.reference,
-        conversation: {
-          id: securityChannelId,
-          isGroup: true,
-          conversationType: 'channel',
-          name: '',
-          ...(cards.reference.conversation?.tenantId
-            ? { tenantId: cards.reference.conversation.tenantId }
-            : {}),
-        },
-        activityId: undefined,
-      };
+      const channelReference = securityChannelReference(cards.reference, securityChannelId);
       try {
         await gateway.send(channelReference, {
           type: 'message',
