@@ -405,23 +405,20 @@ export class CardActionRouter {
     });
   }
 
-  private async skipStep(context: ActionContext): Promise<AdaptiveCard> {
-    const { engine, presenter } = this.options;
-    const stepId = this.stepId(context);
-    return this.guarded(context, this.stepCard(context, stepId), async () => {
-      const current = await this.incident(context);
-      const step = stepOf(current, stepId);
-      if (this.isStale(context, stepCardVersion(step))) {
-        return presenter.stepCard(current, step, context.locale, context.strings.staleCard);
-      }
-      const outcome = await engine.skipStep(current.id, stepId, context.actor);
-      this.options.background.run(async () => void (await presenter.refresh(current.id)));
-      return presenter.stepCard(outcome.incident, outcome.step, context.locale);
-    });
+  private skipStep(context: ActionContext): Promise<AdaptiveCard> {
+    return this.changeStep(context, (id, stepId, actor) => this.options.engine.skipStep(id, stepId, actor));
   }
 
-  private async undoStep(context: ActionContext): Promise<AdaptiveCard> {
-    const { engine, presenter } = this.options;
+  private undoStep(context: ActionContext): Promise<AdaptiveCard> {
+    return this.changeStep(context, (id, stepId, actor) => this.options.engine.undoStep(id, stepId, actor));
+  }
+
+  /** A step-card click that finishes within the turn: refused on a stale card, else the change, then every card refreshed. */
+  private async changeStep(
+    context: ActionContext,
+    change: (incidentId: string, stepId: StepId, actor: Actor) => Promise<StepOutcome>,
+  ): Promise<AdaptiveCard> {
+    const { presenter } = this.options;
     const stepId = this.stepId(context);
     return this.guarded(context, this.stepCard(context, stepId), async () => {
       const current = await this.incident(context);
@@ -429,8 +426,8 @@ export class CardActionRouter {
       if (this.isStale(context, stepCardVersion(step))) {
         return presenter.stepCard(current, step, context.locale, context.strings.staleCard);
       }
-      const outcome = await engine.undoStep(current.id, stepId, context.actor);
-      this.options.background.run(async () => void (await presenter.refresh(outcome.incident.id)));
+      const outcome = await change(current.id, stepId, context.actor);
+      this.options.background.run(async () => void (await presenter.refresh(current.id)));
       return presenter.stepCard(outcome.incident, outcome.step, context.locale);
     });
   }

@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SimulatedTenant } from '../../src/simulator';
-import type { M365ServiceLayer } from '../../src/m365';
-import { ids, servicesFor, startTenant } from './support';
+import { describe, expect, it } from 'vitest';
+import { ids, useSimulatedServices } from './support';
 
-let tenant: SimulatedTenant;
-let services: M365ServiceLayer;
-
-beforeAll(async () => {
-  tenant = await startTenant();
-  services = servicesFor(tenant);
-});
-afterAll(() => tenant.close());
-beforeEach(() => {
-  tenant.reset();
-  tenant.resetLog();
-});
+const sim = useSimulatedServices();
 
 describe('AuthMethodsClient over HTTP', () => {
   it("lists Megan's methods with kinds, details and creation times", async () => {
-    const methods = await services.authMethods.listMethods(ids.megan);
+    const methods = await sim.services.authMethods.listMethods(ids.megan);
     expect(methods.map((method) => method.kind).sort()).toEqual([
       'microsoftAuthenticator',
       'password',
@@ -33,30 +20,32 @@ describe('AuthMethodsClient over HTTP', () => {
   });
 
   it('fails to list methods of an unknown user', async () => {
-    await expect(services.authMethods.listMethods('ghost@contoso.com')).rejects.toMatchObject({
+    await expect(sim.services.authMethods.listMethods('ghost@contoso.com')).rejects.toMatchObject({
       code: 'NotFound',
     });
   });
 
   it('deletes the attacker phone through phoneMethods', async () => {
-    const phone = (await services.authMethods.listMethods(ids.megan)).find(
+    const phone = (await sim.services.authMethods.listMethods(ids.megan)).find(
       (method) => method.kind === 'phone',
     );
     expect(phone).toBeDefined();
-    await services.authMethods.deleteMethod(ids.megan, phone!);
-    expect((await services.authMethods.listMethods(ids.megan)).map((method) => method.kind)).not.toContain(
-      'phone',
-    );
+    await sim.services.authMethods.deleteMethod(ids.megan, phone!);
     expect(
-      tenant.requestLog().some((entry) => entry.method === 'DELETE' && entry.path.includes('/phoneMethods/')),
+      (await sim.services.authMethods.listMethods(ids.megan)).map((method) => method.kind),
+    ).not.toContain('phone');
+    expect(
+      sim.tenant
+        .requestLog()
+        .some((entry) => entry.method === 'DELETE' && entry.path.includes('/phoneMethods/')),
     ).toBe(true);
   });
 
   it('refuses to delete the default method while others exist, saying what to do', async () => {
-    const authenticator = (await services.authMethods.listMethods(ids.megan)).find(
+    const authenticator = (await sim.services.authMethods.listMethods(ids.megan)).find(
       (method) => method.kind === 'microsoftAuthenticator',
     );
-    const error = await services.authMethods
+    const error = await sim.services.authMethods
       .deleteMethod(ids.megan, authenticator!)
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'DefaultMethodInUse', status: 400 });
@@ -65,7 +54,7 @@ describe('AuthMethodsClient over HTTP', () => {
 
   it('fails to delete a method that does not exist', async () => {
     await expect(
-      services.authMethods.deleteMethod(ids.megan, {
+      sim.services.authMethods.deleteMethod(ids.megan, {
         id: '00000000-0000-0000-0000-00000000dead',
         kind: 'phone',
       }),
@@ -73,18 +62,18 @@ describe('AuthMethodsClient over HTTP', () => {
   });
 
   it('never sends a password-method delete (Graph cannot delete it)', async () => {
-    tenant.resetLog();
+    sim.tenant.resetLog();
     await expect(
-      services.authMethods.deleteMethod(ids.megan, {
+      sim.services.authMethods.deleteMethod(ids.megan, {
         id: '28c10230-6103-485e-b985-444c60001490',
         kind: 'password',
       }),
     ).rejects.toMatchObject({ code: 'BadRequest' });
-    expect(tenant.requestLog()).toHaveLength(0);
+    expect(sim.tenant.requestLog()).toHaveLength(0);
   });
 
   it('creates a Temporary Access Pass that is returned once and never stored in clear', async () => {
-    const tap = await services.authMethods.createTemporaryAccessPass(ids.megan, {
+    const tap = await sim.services.authMethods.createTemporaryAccessPass(ids.megan, {
       lifetimeInMinutes: 60,
       isUsableOnce: true,
     });
@@ -94,23 +83,26 @@ describe('AuthMethodsClient over HTTP', () => {
       isUsableOnce: true,
       requestId: expect.stringMatching(/.+/),
     });
-    expect(JSON.stringify(tenant.state())).not.toContain(tap.temporaryAccessPass);
-    expect((await services.authMethods.listMethods(ids.megan)).map((method) => method.kind)).toContain(
+    expect(JSON.stringify(sim.tenant.state())).not.toContain(tap.temporaryAccessPass);
+    expect((await sim.services.authMethods.listMethods(ids.megan)).map((method) => method.kind)).toContain(
       'temporaryAccessPass',
     );
   });
 
   it('rejects a TAP lifetime outside what Entra ID accepts, before sending', async () => {
-    tenant.resetLog();
+    sim.tenant.resetLog();
     await expect(
-      services.authMethods.createTemporaryAccessPass(ids.megan, { lifetimeInMinutes: 5, isUsableOnce: true }),
+      sim.services.authMethods.createTemporaryAccessPass(ids.megan, {
+        lifetimeInMinutes: 5,
+        isUsableOnce: true,
+      }),
     ).rejects.toMatchObject({ code: 'BadRequest' });
-    expect(tenant.requestLog()).toHaveLength(0);
+    expect(sim.tenant.requestLog()).toHaveLength(0);
   });
 
   it('fails to create a TAP for an unknown user', async () => {
     await expect(
-      services.authMethods.createTemporaryAccessPass('ghost@contoso.com', {
+      sim.services.authMethods.createTemporaryAccessPass('ghost@contoso.com', {
         lifetimeInMinutes: 60,
         isUsableOnce: true,
       }),

@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SimulatedTenant } from '../../src/simulator';
-import type { M365ServiceLayer } from '../../src/m365';
-import { ids, servicesFor, startTenant } from './support';
+import { describe, expect, it } from 'vitest';
+import { ids, servicesFor, startTenant, useSimulatedServices } from './support';
 
-let tenant: SimulatedTenant;
-let services: M365ServiceLayer;
-
-beforeAll(async () => {
-  tenant = await startTenant();
-  services = servicesFor(tenant);
-});
-afterAll(() => tenant.close());
-beforeEach(() => {
-  tenant.reset();
-  tenant.resetLog();
-});
+const sim = useSimulatedServices();
 
 describe('ConsentsClient over HTTP', () => {
   it("lists Megan's consents with app names and publisher verification resolved", async () => {
-    const grants = await services.consents.listPermissionGrants(ids.megan);
+    const grants = await sim.services.consents.listPermissionGrants(ids.megan);
     const mailSync = grants.find((grant) => grant.clientId === ids.mailSyncPro);
     expect(mailSync).toMatchObject({
       clientDisplayName: 'Mail Sync Pro',
@@ -44,14 +31,14 @@ describe('ConsentsClient over HTTP', () => {
   });
 
   it('revokes a consent and restores it', async () => {
-    const [mailSync] = (await services.consents.listPermissionGrants(ids.megan)).filter(
+    const [mailSync] = (await sim.services.consents.listPermissionGrants(ids.megan)).filter(
       (grant) => grant.clientId === ids.mailSyncPro,
     );
-    await services.consents.deletePermissionGrant(mailSync!.id);
-    expect((await services.consents.listPermissionGrants(ids.megan)).map((grant) => grant.id)).not.toContain(
-      mailSync!.id,
-    );
-    const restored = await services.consents.createPermissionGrant(mailSync!);
+    await sim.services.consents.deletePermissionGrant(mailSync!.id);
+    expect(
+      (await sim.services.consents.listPermissionGrants(ids.megan)).map((grant) => grant.id),
+    ).not.toContain(mailSync!.id);
+    const restored = await sim.services.consents.createPermissionGrant(mailSync!);
     expect(restored).toMatchObject({
       clientId: ids.mailSyncPro,
       clientDisplayName: 'Mail Sync Pro',
@@ -61,15 +48,15 @@ describe('ConsentsClient over HTTP', () => {
   });
 
   it('fails to revoke a consent that no longer exists', async () => {
-    await expect(services.consents.deletePermissionGrant('no-such-grant')).rejects.toMatchObject({
+    await expect(sim.services.consents.deletePermissionGrant('no-such-grant')).rejects.toMatchObject({
       code: 'NotFound',
     });
   });
 
   it('refuses a grant without scopes before sending', async () => {
-    tenant.resetLog();
+    sim.tenant.resetLog();
     await expect(
-      services.consents.createPermissionGrant({
+      sim.services.consents.createPermissionGrant({
         clientId: ids.mailSyncPro,
         resourceId: ids.graphResource,
         consentType: 'Principal',
@@ -77,11 +64,11 @@ describe('ConsentsClient over HTTP', () => {
         scope: ' ',
       }),
     ).rejects.toMatchObject({ code: 'BadRequest' });
-    expect(tenant.requestLog()).toHaveLength(0);
+    expect(sim.tenant.requestLog()).toHaveLength(0);
   });
 
   it('lists and removes app role assignments', async () => {
-    const assignments = await services.consents.listAppRoleAssignments(ids.megan);
+    const assignments = await sim.services.consents.listAppRoleAssignments(ids.megan);
     expect(assignments).toEqual([
       expect.objectContaining({
         principalId: ids.megan,
@@ -89,16 +76,16 @@ describe('ConsentsClient over HTTP', () => {
         resourceDisplayName: 'Mail Sync Pro',
       }),
     ]);
-    await services.consents.deleteAppRoleAssignment(ids.megan, assignments[0]!.id);
-    expect(await services.consents.listAppRoleAssignments(ids.megan)).toEqual([]);
+    await sim.services.consents.deleteAppRoleAssignment(ids.megan, assignments[0]!.id);
+    expect(await sim.services.consents.listAppRoleAssignments(ids.megan)).toEqual([]);
   });
 
   it('fails on app role assignments of an unknown user or assignment', async () => {
-    await expect(services.consents.listAppRoleAssignments('ghost@contoso.com')).rejects.toMatchObject({
+    await expect(sim.services.consents.listAppRoleAssignments('ghost@contoso.com')).rejects.toMatchObject({
       code: 'NotFound',
     });
     await expect(
-      services.consents.deleteAppRoleAssignment(ids.megan, 'no-such-assignment'),
+      sim.services.consents.deleteAppRoleAssignment(ids.megan, 'no-such-assignment'),
     ).rejects.toMatchObject({
       code: 'NotFound',
     });

@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SimulatedTenant } from '../../src/simulator';
-import type { M365ServiceLayer } from '../../src/m365';
-import { ids, ISAIAH, MEGAN, servicesFor, startTenant } from './support';
+import { describe, expect, it } from 'vitest';
+import { ids, ISAIAH, MEGAN, servicesFor, useSimulatedServices } from './support';
 
-let tenant: SimulatedTenant;
-let services: M365ServiceLayer;
-
-beforeAll(async () => {
-  tenant = await startTenant();
-  services = servicesFor(tenant);
-});
-afterAll(() => tenant.close());
-beforeEach(() => {
-  tenant.reset();
-  tenant.resetLog();
-});
+const sim = useSimulatedServices();
 
 describe('MailRulesClient over HTTP', () => {
   it("lists Megan's visible rules with target folders by name", async () => {
-    const rules = await services.mailRules.listInboxRules(ids.megan);
+    const rules = await sim.services.mailRules.listInboxRules(ids.megan);
     const byName = new Map(rules.map((rule) => [rule.name, rule]));
     expect(byName.get('Invoices')?.actions.delete).toBe(true);
     expect(byName.get('Invoices')?.conditions.subjectContains).toEqual(['invoice']);
@@ -30,21 +17,21 @@ describe('MailRulesClient over HTTP', () => {
   });
 
   it('follows @odata.nextLink across at least three pages', async () => {
-    const paged = servicesFor(tenant, { messageRulesPageSize: 10 });
+    const paged = servicesFor(sim.tenant, { messageRulesPageSize: 10 });
     const rules = await paged.mailRules.listInboxRules(ids.isaiah);
-    const pages = tenant
+    const pages = sim.tenant
       .requestLog()
       .filter((entry) => entry.method === 'GET' && /\/messageRules(\?|$)/.test(entry.path));
     expect(pages.length).toBeGreaterThanOrEqual(3);
     expect(rules.length).toBe(
-      tenant.state().mailboxes.find((box) => box.userId === ids.isaiah)?.inboxRules.length,
+      sim.tenant.state().mailboxes.find((box) => box.userId === ids.isaiah)?.inboxRules.length,
     );
     expect(new Set(rules.map((rule) => rule.id)).size).toBe(rules.length);
   });
 
   it('does not see the hidden rule that Exchange -IncludeHidden finds', async () => {
-    const graphRules = await services.mailRules.listInboxRules(ids.megan);
-    const exchangeRules = await services.exchange.listInboxRules(MEGAN, { includeHidden: true });
+    const graphRules = await sim.services.mailRules.listInboxRules(ids.megan);
+    const exchangeRules = await sim.services.exchange.listInboxRules(MEGAN, { includeHidden: true });
     const hidden = exchangeRules.filter((rule) => rule.hidden);
     expect(hidden.map((rule) => rule.name)).toEqual(['Inbox Sync']);
     expect(hidden[0]?.actions.forwardTo).toEqual(['mb.sync.collector@protonmail.com']);
@@ -53,42 +40,44 @@ describe('MailRulesClient over HTTP', () => {
   });
 
   it('fails to list rules of an unknown mailbox', async () => {
-    await expect(services.mailRules.listInboxRules('ghost@contoso.com')).rejects.toMatchObject({
+    await expect(sim.services.mailRules.listInboxRules('ghost@contoso.com')).rejects.toMatchObject({
       code: 'NotFound',
     });
   });
 
   it('reads, disables and deletes a rule', async () => {
-    const [invoices] = (await services.mailRules.listInboxRules(ids.megan)).filter(
+    const [invoices] = (await sim.services.mailRules.listInboxRules(ids.megan)).filter(
       (rule) => rule.name === 'Invoices',
     );
     expect(invoices).toBeDefined();
-    await services.mailRules.disableInboxRule(ids.megan, invoices!.id);
-    expect((await services.mailRules.getInboxRule(ids.megan, invoices!.id)).enabled).toBe(false);
-    await services.mailRules.deleteInboxRule(ids.megan, invoices!.id);
-    await expect(services.mailRules.getInboxRule(ids.megan, invoices!.id)).rejects.toMatchObject({
+    await sim.services.mailRules.disableInboxRule(ids.megan, invoices!.id);
+    expect((await sim.services.mailRules.getInboxRule(ids.megan, invoices!.id)).enabled).toBe(false);
+    await sim.services.mailRules.deleteInboxRule(ids.megan, invoices!.id);
+    await expect(sim.services.mailRules.getInboxRule(ids.megan, invoices!.id)).rejects.toMatchObject({
       code: 'NotFound',
     });
   });
 
   it('fails to disable or delete a rule that does not exist', async () => {
-    await expect(services.mailRules.disableInboxRule(ids.megan, 'AQAAAAAAAAA=')).rejects.toMatchObject({
+    await expect(sim.services.mailRules.disableInboxRule(ids.megan, 'AQAAAAAAAAA=')).rejects.toMatchObject({
       code: 'NotFound',
     });
-    await expect(services.mailRules.deleteInboxRule(ids.megan, 'AQAAAAAAAAA=')).rejects.toMatchObject({
+    await expect(sim.services.mailRules.deleteInboxRule(ids.megan, 'AQAAAAAAAAA=')).rejects.toMatchObject({
       code: 'NotFound',
     });
   });
 
   it('keeps at most 4 requests in flight per mailbox, so the tenant never throttles MailboxConcurrency', async () => {
-    const isaiahRules = await services.mailRules.listInboxRules(ids.isaiah);
-    tenant.resetLog();
-    const gets = isaiahRules.slice(0, 12).map((rule) => services.mailRules.getInboxRule(ids.isaiah, rule.id));
+    const isaiahRules = await sim.services.mailRules.listInboxRules(ids.isaiah);
+    sim.tenant.resetLog();
+    const gets = isaiahRules
+      .slice(0, 12)
+      .map((rule) => sim.services.mailRules.getInboxRule(ids.isaiah, rule.id));
     const results = await Promise.all(gets);
     expect(results).toHaveLength(12);
-    expect(tenant.requestLog().filter((entry) => entry.status === 429)).toEqual([]);
-    expect(services.peakMailboxConcurrency).toBeLessThanOrEqual(4);
-    expect(services.peakMailboxConcurrency).toBe(4);
+    expect(sim.tenant.requestLog().filter((entry) => entry.status === 429)).toEqual([]);
+    expect(sim.services.peakMailboxConcurrency).toBeLessThanOrEqual(4);
+    expect(sim.services.peakMailboxConcurrency).toBe(4);
     expect(ISAIAH).toBeDefined();
   });
 });

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { defaultFixturePath, loadFixtureFile, startSimulatedTenant } from '../../src/simulator';
 import type { SimulatedTenant, SimulatedTenantOptions } from '../../src/simulator';
 import { createM365Services, createSimulatorCredential } from '../../src/m365';
@@ -66,4 +67,37 @@ export function graphCalls(tenant: SimulatedTenant) {
 /** HTTP requests that reached the simulator: $batch items are logged with a batchId, so leave those out. */
 export function httpRequests(tenant: SimulatedTenant) {
   return tenant.requestLog().filter((entry) => entry.service !== 'sim' && entry.batchId === undefined);
+}
+
+/**
+ * The default tenant and the real service layer for one test file: started once, reset to the
+ * fixture (state and request log) before every test.
+ */
+export function useSimulatedServices(): {
+  readonly tenant: SimulatedTenant;
+  readonly services: M365ServiceLayer;
+} {
+  let tenant: SimulatedTenant | undefined;
+  let services: M365ServiceLayer | undefined;
+  beforeAll(async () => {
+    tenant = await startTenant();
+    services = servicesFor(tenant);
+  });
+  afterAll(() => tenant?.close());
+  beforeEach(() => {
+    tenant?.reset();
+    tenant?.resetLog();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the simulated tenant is started in beforeAll');
+    return value;
+  };
+  return {
+    get tenant() {
+      return started(tenant);
+    },
+    get services() {
+      return started(services);
+    },
+  };
 }
