@@ -11,6 +11,7 @@ export default tseslint.config(
       'test-results/**',
       'bin/**',
       'data/**',
+      '.tools/**',
     ],
   },
   js.configs.recommended,

@@ -1,4 +1,4 @@
-// Remediator in Azure: App Service (Linux, Node 20) running the bot, an Azure Bot registration
+// Remediator in Azure: App Service (Linux, Node 24 LTS) running the bot, an Azure Bot registration
 // with the Microsoft Teams channel, a Storage account (tables + blobs) and a Key Vault, all
 // reached through one user-assigned managed identity, which is also the bot's identity.
 // Deployed by `atk provision` (m365agents.yml, arm/deploy) with azure.parameters.json; outputs
@@ -18,9 +18,9 @@ param location string = resourceGroup().location
 @description('App Service plan SKU. Basic or above: Always On keeps proactive card updates alive.')
 param webAppSku string = 'B1'
 
-@description('Node.js runtime. Node 20 reached end of life on 30 April 2026; 22-lts is supported too (package.json engines).')
-@allowed(['20-lts', '22-lts'])
-param nodeVersion string = '20-lts'
+@description('Node.js runtime: 24 LTS is the target; 22-lts is supported too (package.json engines).')
+@allowed(['24-lts', '22-lts'])
+param nodeVersion string = '24-lts'
 
 @description('Azure Bot SKU. F0 is free for standard channels such as Microsoft Teams.')
 @allowed(['F0', 'S1'])

@@ -20,9 +20,9 @@ function log(message: string): void {
 }
 
 function build(): void {
-  log('building (tsc -p tsconfig.build.json)…');
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+  log('building (npm run build)…');
+  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const result = spawnSync(process.execPath, [tsx, path.join(ROOT, 'scripts', 'build.ts')], {
     cwd: ROOT,
     stdio: 'inherit',
   });
@@ -41,9 +41,6 @@ function startBot(): ChildProcess {
     PORT: String(BOT_PORT),
     FOUR_EYES: process.env.FOUR_EYES ?? 'false',
     SIMULATOR_PORT,
-    // The fixture is JSON next to the sources; the build does not copy it.
-    SIMULATOR_FIXTURE:
-      process.env.SIMULATOR_FIXTURE ?? path.join(ROOT, 'src', 'simulator', 'fixtures', 'contoso.json'),
     SECURITY_CHANNEL_ID: process.env.SECURITY_CHANNEL_ID ?? 'channel-security-alerts',
     DATA_DIR: process.env.DATA_DIR ?? path.join(ROOT, 'data', 'demo'),
   };

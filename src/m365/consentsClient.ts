@@ -161,7 +161,7 @@ export class GraphConsentsClient implements ConsentsClient {
         {
           operation: 'consents.getServicePrincipal',
           method: 'GET',
-          url: `/servicePrincipals/${encodeURIComponent(id)}?$select=id,appId,displayName,publisherName,verifiedPublisher`,
+          url: `/servicePrincipals/${encodeURIComponent(id)}?$select=id,appId,displayName,verifiedPublisher`,
         },
         servicePrincipalWire,
       );

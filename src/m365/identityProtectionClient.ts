@@ -62,7 +62,7 @@ export class GraphIdentityProtectionClient implements IdentityProtectionClient {
     // Many users: one read of the collection (paged) costs fewer 1-per-second slots than one each.
     const all = await this.api.listAll(
       {
-        operation: 'identityProtection.getRiskyUser',
+        operation: 'identityProtection.listRiskyUsers',
         method: 'GET',
         url: '/identityProtection/riskyUsers',
         identityProtection: true,

@@ -59,8 +59,10 @@ export const OPERATIONS = {
   },
   'users.listGroupMemberships': {
     description: "list the user's groups (group-based admin roles)",
-    call: 'GET /users/{id}/memberOf',
-    permissions: ['GroupMember.Read.All'],
+    call: 'GET /users/{id}/memberOf?$select=id,displayName,isAssignableToRole',
+    // Microsoft publishes no GroupMember.* application permission narrower than Directory.Read.All for
+    // this path (GroupMember.Read.All is delegated-only here); the app holds Directory.Read.All anyway.
+    permissions: ['Directory.Read.All'],
     whenWithheld: 'Group-based roles are not listed; the roles card says so and names the permission.',
   },
   'users.addGroupMember': {
@@ -179,7 +181,7 @@ export const OPERATIONS = {
   },
   'consents.getServicePrincipal': {
     description: 'resolve the app behind a consent (name, verified publisher)',
-    call: 'GET /servicePrincipals/{id}?$select=id,appId,displayName,publisherName,verifiedPublisher',
+    call: 'GET /servicePrincipals/{id}?$select=id,appId,displayName,verifiedPublisher',
     permissions: ['Application.Read.All'],
     whenWithheld: 'Grants are still listed; apps are shown by id and the publisher as unknown.',
   },
@@ -218,6 +220,12 @@ export const OPERATIONS = {
     call: 'GET /identityProtection/riskyUsers/{id}',
     permissions: ['IdentityRiskyUser.Read.All'],
     whenWithheld: 'The risk state is shown as unknown; needs Microsoft Entra ID P2.',
+  },
+  'identityProtection.listRiskyUsers': {
+    description: 'read the risk state of many users at once (mass incidents)',
+    call: 'GET /identityProtection/riskyUsers (following @odata.nextLink)',
+    permissions: ['IdentityRiskyUser.Read.All'],
+    whenWithheld: 'Risk states are shown as unknown; needs Microsoft Entra ID P2.',
   },
   'signIns.listRecentSignIns': {
     description: 'read recent sign-ins (evidence)',

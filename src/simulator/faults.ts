@@ -1,5 +1,6 @@
-import { unsafeUniformIntDistribution, xoroshiro128plus } from 'pure-rand';
-import type { RandomGenerator } from 'pure-rand';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 
 export interface InjectedFault {
   status: 429 | 503 | 504;
@@ -33,9 +34,9 @@ export class FaultInjector {
 
   next(): InjectedFault | undefined {
     if (this.faultRate === 0) return undefined;
-    const roll = unsafeUniformIntDistribution(0, resolution - 1, this.rng);
+    const roll = uniformInt(this.rng, 0, resolution - 1);
     if (roll >= this.faultRate * resolution) return undefined;
-    return faults[unsafeUniformIntDistribution(0, faults.length - 1, this.rng)];
+    return faults[uniformInt(this.rng, 0, faults.length - 1)];
   }
 
   reset(): void {

@@ -136,7 +136,6 @@ const servicePrincipalSchema = z.object({
   id: guid,
   appId: guid,
   displayName: z.string(),
-  publisherName: z.string().nullable().default(null),
   appOwnerOrganizationId: guid.nullable().default(null),
   servicePrincipalType: z.string().default('Application'),
   accountEnabled: z.boolean().default(true),

@@ -38,7 +38,7 @@ beforeEach(() => {
 
 describe('remediator CLI', () => {
   it('remediates every step with --yes --solo --json through bin/remediator.js (in-process tenant)', async () => {
-    // The fixture is named explicitly so a compiled dist/ (which does not carry the JSON) works too.
+    // The fixture is named explicitly: the test must not depend on which build bin/remediator.js picks.
     const run = await runCliProcess(
       [
         'remediate',

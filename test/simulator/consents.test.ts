@@ -36,7 +36,7 @@ describe('Graph consents and app role assignments', () => {
 
   it('reads the client service principal with $select, publisher unverified', async () => {
     const result = await harness.graph(
-      `/servicePrincipals/${ids.mailSyncPro}?$select=id,appId,displayName,publisherName,verifiedPublisher`,
+      `/servicePrincipals/${ids.mailSyncPro}?$select=id,appId,displayName,verifiedPublisher`,
     );
     expect(result.body).toMatchObject({
       id: ids.mailSyncPro,

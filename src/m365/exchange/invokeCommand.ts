@@ -154,7 +154,7 @@ export class InvokeCommandTransport {
         continue;
       }
       const text = await response.text();
-      let parsed: unknown = undefined;
+      let parsed: unknown;
       try {
         parsed = text.length > 0 ? (JSON.parse(text) as unknown) : undefined;
       } catch {

@@ -119,7 +119,6 @@ export const servicePrincipalWire = z.object({
   id: z.string(),
   appId: nullableString,
   displayName: nullableString,
-  publisherName: nullableString,
   verifiedPublisher: z.object({ displayName: nullableString }).nullish(),
 });
 

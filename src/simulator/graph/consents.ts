@@ -16,7 +16,6 @@ function servicePrincipalWire(sp: ServicePrincipal): Record<string, unknown> {
     id: sp.id,
     appId: sp.appId,
     displayName: sp.displayName,
-    publisherName: sp.publisherName,
     appOwnerOrganizationId: sp.appOwnerOrganizationId,
     servicePrincipalType: sp.servicePrincipalType,
     accountEnabled: sp.accountEnabled,

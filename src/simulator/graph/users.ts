@@ -265,7 +265,7 @@ export const userRoutes: RouteDef[] = [
     method: 'GET',
     path: '/v1.0/users/:userId/memberOf',
     service: 'graph',
-    permissions: ['GroupMember.Read.All'],
+    permissions: ['Directory.Read.All'],
     throttle: { kind: 'budget' },
     handler: (context) => {
       const user = requireUser(context.state, context.params.userId ?? '');

@@ -438,7 +438,9 @@ export class AzureTableStore implements Store {
     } catch (error) {
       if (!hasStatus(error, HTTP_CONFLICT)) throw error;
       const existing = await this.targetOf(incidentId);
-      if (existing !== targetId) throw new Error(`incident ${incidentId} already exists for another target`);
+      if (existing !== targetId) {
+        throw new Error(`incident ${incidentId} already exists for another target`, { cause: error });
+      }
     }
     this.targetByIncident.set(incidentId, targetId);
   }
