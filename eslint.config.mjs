@@ -12,6 +12,7 @@ export default tseslint.config(
       'bin/**',
       'data/**',
       '.tools/**',
+      '.dependency-cruiser.cjs',
     ],
   },
   js.configs.recommended,

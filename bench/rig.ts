@@ -1,8 +1,9 @@
-import { RoundTripRecorder, createM365Services, createSimulatorCredential } from '../src/m365';
+import { loadConfig } from '../src/config/config';
+import { RoundTripRecorder } from '../src/m365';
 import type { M365ServiceLayer } from '../src/m365';
 import { createSilentLogger } from '../src/observability/logger';
-import { RemediationEngine } from '../src/remediation';
-import type { Actor } from '../src/remediation';
+import type { Actor, RemediationEngine } from '../src/remediation';
+import { createRuntime } from '../src/runtime';
 import { startSimulatedTenant } from '../src/simulator';
 import type { FixtureInput, SimulatedTenant, SimulatedTenantOptions } from '../src/simulator';
 import { createSqliteStore } from '../src/store';
@@ -42,6 +43,7 @@ export interface Rig {
   close(): Promise<void>;
 }
 
+/** The benchmarks run on the same runtime composition as the bot and the CLI (src/runtime). */
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const tenant = await startSimulatedTenant({
     port: 0,
@@ -50,39 +52,33 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     ...(options.throttling !== undefined ? { throttling: options.throttling } : {}),
   });
   const roundTrips = new RoundTripRecorder();
-  const services = createM365Services({
-    graphBaseUrl: tenant.graphBaseUrl,
-    exchangeBaseUrl: tenant.exchangeBaseUrl,
-    tenantId: tenant.tenantId,
-    tenantDomain: 'contoso.com',
-    credential: createSimulatorCredential(),
-    retry: { maxRetries: options.maxRetries ?? 8 },
-    roundTrips,
-    ...(options.batching !== undefined ? { batching: options.batching } : {}),
-    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-    ...(options.requestRate !== undefined ? { requestRate: options.requestRate } : {}),
-  });
-  const store = createSqliteStore({ inMemory: true });
-  const engine = new RemediationEngine({
-    services,
-    store,
-    policy: {
-      respondersGroupId: SOC_RESPONDERS_GROUP_ID,
-      breakGlassAccounts: ['breakglass01@contoso.com'],
-      fourEyes: true,
-    },
-    clock: () => new Date(),
-    ids: () => crypto.randomUUID(),
+  const runtime = await createRuntime({
+    config: loadConfig({
+      TENANT_MODE: 'simulated',
+      RESPONDERS_GROUP_ID: SOC_RESPONDERS_GROUP_ID,
+      BREAK_GLASS_ACCOUNTS: 'breakglass01@contoso.com',
+      FOUR_EYES: 'true',
+    }),
     logger: createSilentLogger(),
-    ownIdentityIds: ['3eadf42a-a745-4fba-b922-8a87b7cdfa94'],
-    tenantDomains: ['contoso.com'],
+    tenant,
+    store: createSqliteStore({ inMemory: true }),
+    services: {
+      retry: { maxRetries: options.maxRetries ?? 8 },
+      roundTrips,
+      ...(options.batching !== undefined ? { batching: options.batching } : {}),
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.requestRate !== undefined ? { requestRate: options.requestRate } : {}),
+    },
   });
   return {
     tenant,
-    services,
+    services: runtime.serviceLayer,
     roundTrips,
-    engine,
-    store,
-    close: () => tenant.close(),
+    engine: runtime.engine,
+    store: runtime.store,
+    close: async () => {
+      await runtime.close();
+      await tenant.close();
+    },
   };
 }

@@ -1,14 +1,9 @@
-import { z } from 'zod';
 import { ConfigError, loadConfig } from './config/config';
 import type { AppConfig } from './config/config';
-import { createCredential, createM365Services, createSimulatorCredential } from './m365';
-import type { M365Services } from './m365/types';
 import { createLogger, SecretRegistry } from './observability/logger';
 import type { Logger } from './observability/logger';
 import { AlertWebhook } from './security/alertWebhook';
 import type { BotAuthenticationEndpoints } from './security/botAuthentication';
-import { registerConfigSecrets, withSecretRegistration } from './security/secretAwareServices';
-import { createRemediationService } from './remediation';
 import type { RemediationEngine } from './remediation';
 import {
   assertBotMayStart,
@@ -20,9 +15,8 @@ import {
   StartupRefusedError,
 } from './server';
 import type { RunningServer } from './server';
-import { startSimulatedTenant } from './simulator';
+import { createRuntime } from './runtime';
 import type { SimulatedTenant } from './simulator';
-import { createStore } from './store/createStore';
 import type { Store } from './store/types';
 import {
   AlertInbox,
@@ -34,23 +28,7 @@ import {
 } from './teams';
 import type { ConversationGateway, TeamsBot } from './teams';
 
-/** Demo tenant ids (COMMON): the responders group and Remediator's own app. */
-const DEMO_RESPONDERS_GROUP_ID = '3fec47b4-98e3-417a-bfd9-6dc67f18a61e';
-const DEMO_APP_ID = '3eadf42a-a745-4fba-b922-8a87b7cdfa94';
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
-
-/** The part of the simulator's GET /_sim/state a bot needs to talk to an external simulated tenant. */
-const simulatedTenantIdentity = z.object({
-  tenant: z.object({ id: z.string().min(1), domain: z.string().min(1) }),
-});
-
-/** Identity of a simulated tenant another process runs (SIMULATOR_URL), read from its state endpoint. */
-async function describeExternalTenant(url: string): Promise<{ tenantId: string; domain: string }> {
-  const response = await fetch(new URL('/_sim/state', url));
-  if (!response.ok) throw new Error(`the simulated tenant at ${url} answered ${response.status}`);
-  const { tenant } = simulatedTenantIdentity.parse(await response.json());
-  return { tenantId: tenant.id, domain: tenant.domain };
-}
 
 export interface StartOptions {
   config: AppConfig;
@@ -83,75 +61,15 @@ export interface RunningRemediator {
 export async function startRemediator(options: StartOptions): Promise<RunningRemediator> {
   const { config, logger } = options;
   assertBotMayStart(config.bot);
-  const closers: (() => Promise<void>)[] = [];
-  const secrets = options.secrets ?? new SecretRegistry();
-  registerConfigSecrets(config, secrets);
-
-  let tenant = options.tenant;
-  let services: M365Services;
-  let tenantId = config.tenant.tenantId;
-  let graphBaseUrl = config.tenant.graphBaseUrl;
-  const externalTenantUrl = config.tenant.simulatorUrl?.replace(/\/+$/, '');
-  if (config.tenant.mode === 'simulated' && !tenant && externalTenantUrl) {
-    // Several bot instances share one simulated tenant, as they would share one real tenant.
-    const external = await describeExternalTenant(externalTenantUrl);
-    tenantId = external.tenantId;
-    graphBaseUrl = externalTenantUrl;
-    services = createM365Services({
-      graphBaseUrl: externalTenantUrl,
-      exchangeBaseUrl: externalTenantUrl,
-      tenantId: external.tenantId,
-      tenantDomain: external.domain,
-      credential: createSimulatorCredential(),
-      logger,
-    });
-  } else if (config.tenant.mode === 'simulated') {
-    if (!tenant) {
-      tenant = await startSimulatedTenant({
-        port: config.tenant.simulatorPort,
-        ...(config.tenant.simulatorFixture ? { fixture: config.tenant.simulatorFixture } : {}),
-      });
-      const started = tenant;
-      closers.push(() => started.close());
-    }
-    tenantId = tenant.tenantId;
-    graphBaseUrl = tenant.graphBaseUrl;
-    services = createM365Services({
-      graphBaseUrl: tenant.graphBaseUrl,
-      exchangeBaseUrl: tenant.exchangeBaseUrl,
-      tenantId: tenant.tenantId,
-      tenantDomain: tenant.state().tenant.domain,
-      credential: createSimulatorCredential(),
-      logger,
-    });
-  } else {
-    if (!tenantId) throw new ConfigError(['M365_TENANT_ID: required when TENANT_MODE=live']);
-    services = createM365Services({
-      graphBaseUrl: config.tenant.graphBaseUrl,
-      exchangeBaseUrl: config.tenant.exchangeBaseUrl,
-      tenantId,
-      credential: createCredential(config.tenant),
-      logger,
-    });
-  }
-
-  services = withSecretRegistration(services, secrets);
-
-  const store = options.store ?? createStore(config);
-  closers.push(() => store.close());
-  const simulated = config.tenant.mode === 'simulated';
-  const respondersGroupId =
-    config.policy.respondersGroupId ?? (simulated ? DEMO_RESPONDERS_GROUP_ID : undefined);
-  const engine = createRemediationService({
-    services,
-    store,
+  const runtime = await createRuntime({
+    config,
     logger,
-    policy: { ...config.policy, ...(respondersGroupId ? { respondersGroupId } : {}) },
-    ownIdentityIds: [
-      ...(simulated ? [DEMO_APP_ID] : []),
-      ...(config.tenant.clientId ? [config.tenant.clientId] : []),
-    ],
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.tenant ? { tenant: options.tenant } : {}),
+    ...(options.store ? { store: options.store } : {}),
   });
+  const { engine, store, tenantId, graphBaseUrl, tenant } = runtime;
+  const simulated = runtime.mode === 'simulated';
 
   const adapter = createCloudAdapter(config.bot, tenantId, options.botAuthenticationEndpoints);
   adapter.onTurnError = createTurnErrorHandler(logger);
@@ -229,7 +147,7 @@ export async function startRemediator(options: StartOptions): Promise<RunningRem
       draining = true;
       await running.close();
       await teams.background.idle();
-      for (const close of closers.reverse()) await close();
+      await runtime.close();
     },
   };
 }

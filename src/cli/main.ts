@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../config/config';
-import { createLogger } from '../observability/logger';
+import { createLogger, SecretRegistry } from '../observability/logger';
 import type { Logger } from '../observability/logger';
 import { CRASH_POINTS, PolicyError, STEP_IDS, isStepId } from '../remediation';
 import type {
@@ -103,8 +103,11 @@ class Cli {
     run: (environment: CliEnvironment) => Promise<T>,
   ): Promise<T> {
     const config = loadConfig(this.env);
+    // The same by-value redaction as the bot: configuration secrets and every generated credential.
+    const secrets = new SecretRegistry();
     const logger: Logger = createLogger({
       level: options.verbose ? 'debug' : 'warn',
+      secrets,
       // Logs go to stderr so stdout stays clean for --json.
       destination: pino.destination(2),
     });
@@ -112,6 +115,7 @@ class Cli {
     const environment = await createCliEnvironment({
       config,
       logger,
+      secrets,
       solo: options.solo ?? false,
       ...(options.fixture ? { fixture: options.fixture } : {}),
       ...(options.tenantUrl ? { tenantUrl: options.tenantUrl } : {}),

@@ -1,9 +1,9 @@
 import pino from 'pino';
 import type { Logger, DestinationStream } from 'pino';
-import { REDACTED, SecretRegistry } from '../security/secretRegistry';
+import { REDACTED, SecretRegistry } from './secretRegistry';
 
 export type { Logger } from 'pino';
-export { SecretRegistry } from '../security/secretRegistry';
+export { SecretRegistry } from './secretRegistry';
 
 /**
  * Keys whose values are secrets wherever they appear in a log object. Passwords and

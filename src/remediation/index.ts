@@ -28,3 +28,4 @@ export function createRemediationService(
     ...deps,
   });
 }
+export type * from './storage';

@@ -1,4 +1,4 @@
-import type { StoredAuditEvent } from '../store/types';
+import type { StoredAuditEvent } from './storage';
 import type { IncidentView } from './contract';
 
 const SUSPICION_MARK = { high: 'HIGH', medium: 'MEDIUM', low: 'low', none: '-' } as const;

@@ -8,8 +8,8 @@ import type {
   AuditEvent,
   IncidentRecord,
   StepRecord,
-  Store,
-} from '../store/types';
+  RemediationStore,
+} from './storage';
 import { PolicyError, STEP_IDS, isStepId } from './contract';
 import type {
   Actor,
@@ -42,7 +42,7 @@ import { defaultSelection, toIncidentView, toStepView } from './views';
 
 export interface RemediationServiceDeps {
   services: M365Services;
-  store: Store;
+  store: RemediationStore;
   policy: PolicyConfig;
   clock: () => Date;
   logger: Logger;

@@ -1,5 +1,5 @@
 import type { Logger } from '../observability/logger';
-import type { ActionRecord, ActionResultRecord, ActionStateRecord, Store } from '../store/types';
+import type { ActionRecord, ActionResultRecord, ActionStateRecord, RemediationStore } from './storage';
 import type { Actor, SecretDelivery, StepId } from './contract';
 import { m365Code, toStepError } from './errors';
 import type { StepContext, StepModule, VerifyResult } from './steps/types';
@@ -12,7 +12,7 @@ export const CRASH_POINTS = ['before-intent', 'after-intent', 'after-write', 'af
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 export interface StepRunnerDeps {
-  store: Store;
+  store: RemediationStore;
   logger: Logger;
   clock: () => Date;
   sleep: (ms: number) => Promise<void>;

@@ -1,4 +1,4 @@
-import type { ActionRecord, IncidentRecord, StepRecord } from '../store/types';
+import type { ActionRecord, IncidentRecord, StepRecord } from './storage';
 import type { IncidentView, PlannedAction, StepView } from './contract';
 import { STEP_CATALOGUE } from './steps';
 import { planSelected } from './steps/types';

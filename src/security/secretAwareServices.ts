@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config/config';
 import type { AuthMethodsClient, M365Services, UsersClient } from '../m365/types';
-import type { SecretRegistry } from './secretRegistry';
+import type { SecretRegistry } from '../observability/secretRegistry';
 
 /**
  * Registers every credential Remediator generates at the moment it crosses the service layer,

@@ -3,7 +3,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { AppConfig } from '../config/config';
 import { AzureTableStore, createAzureStoreTables } from './azure';
 import type { AzureTablesConnection } from './azure';
-import { createSqliteStore } from './index';
+import { createSqliteStore } from './sqliteStore';
 import type { Store } from './types';
 
 export interface CreateStoreDependencies {

@@ -294,3 +294,11 @@ export class SqliteStore implements Store {
       .run(event.incidentId ?? null, JSON.stringify(event));
   }
 }
+
+export const DATABASE_FILE_NAME = 'remediator.db';
+
+/** The default store: one SQLite file (WAL) in the configured data folder, or in memory for tests. */
+export function createSqliteStore(options: { dataDir: string } | { inMemory: true }): Store {
+  if ('inMemory' in options) return new SqliteStore({ filename: ':memory:' });
+  return new SqliteStore({ filename: path.join(options.dataDir, DATABASE_FILE_NAME) });
+}

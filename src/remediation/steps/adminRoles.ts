@@ -1,7 +1,7 @@
 import type { GroupMembership, RoleAssignment, RoleEligibility } from '../../m365/types';
 import { PolicyError } from '../contract';
 import type { Finding } from '../contract';
-import type { ActionRecord } from '../../store/types';
+import type { ActionRecord } from '../storage';
 import { groupMembershipSchema, roleAssignmentSchema, toJson } from './payloads';
 import type { StepContext, StepModule } from './types';
 

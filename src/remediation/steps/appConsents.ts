@@ -1,6 +1,6 @@
 import type { AppRoleAssignment, PermissionGrant } from '../../m365/types';
 import type { Finding, Suspicion } from '../contract';
-import type { ActionRecord } from '../../store/types';
+import type { ActionRecord } from '../storage';
 import { ageInMs, describeAge } from '../time';
 import { appRoleAssignmentSchema, permissionGrantSchema, toJson } from './payloads';
 import type { StepModule } from './types';

@@ -1,6 +1,6 @@
 import type { InboxRule, InboxRuleDefinition } from '../../m365/types';
 import type { Finding } from '../contract';
-import type { ActionRecord } from '../../store/types';
+import type { ActionRecord } from '../storage';
 import { m365Code } from '../errors';
 import { scoreInboxRule } from '../rules/scoreInboxRule';
 import { inboxRuleSchema, toJson } from './payloads';

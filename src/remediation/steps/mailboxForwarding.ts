@@ -1,6 +1,6 @@
 import type { MailboxForwarding } from '../../m365/types';
 import type { Finding } from '../contract';
-import type { ActionRecord } from '../../store/types';
+import type { ActionRecord } from '../storage';
 import { extractAddress, isInsideTenant } from '../rules/scoreInboxRule';
 import { forwardingSchema, toJson } from './payloads';
 import type { StepContext, StepModule } from './types';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Json } from '../../store/types';
+import type { Json } from '../storage';
 
 /**
  * Action payloads are stored as JSON and read back after a restart, so each step

@@ -1,6 +1,6 @@
 import type { M365Services } from '../../m365/types';
 import type { ApproveStepOptions, Finding, SecretDelivery, StepId, TargetView } from '../contract';
-import type { ActionRecord } from '../../store/types';
+import type { ActionRecord } from '../storage';
 
 /** What a step sees: the services, the target and the tenant's own domains. */
 export interface StepContext {
