@@ -612,7 +612,7 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
 
   async listGroupIncidents(groupId: string): Promise<IncidentView[]> {
     const id = idSchema.parse(groupId);
-    const incidents = (await this.deps.store.listIncidents()).filter((incident) => incident.groupId === id);
+    const incidents = await this.deps.store.listIncidents({ groupId: id });
     return Promise.all(incidents.map((incident) => this.view(incident.id)));
   }
 
@@ -633,9 +633,7 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
       .min(1)
       .max(1000)
       .parse(options.concurrency ?? 100);
-    const open = (await this.deps.store.listIncidents({ openOnly: true })).filter(
-      (incident) => incident.groupId === id,
-    );
+    const open = await this.deps.store.listIncidents({ groupId: id, openOnly: true });
     if (open.length === 0 && (await this.listGroupIncidents(id)).length === 0) {
       throw new PolicyError('UnknownIncident', `No incident group ${id}.`);
     }

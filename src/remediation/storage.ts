@@ -117,6 +117,12 @@ export interface StoredAuditEvent extends AuditEvent {
   seq: number;
 }
 
+export interface IncidentFilter {
+  openOnly?: boolean;
+  targetId?: string;
+  groupId?: string;
+}
+
 export type CreateIncidentResult = { created: true } | { created: false; existingIncidentId: string };
 
 export interface IncidentStore {
@@ -127,7 +133,8 @@ export interface IncidentStore {
   createIncident(incident: IncidentRecord, steps: StepRecord[]): Promise<CreateIncidentResult>;
   getIncident(incidentId: string): Promise<IncidentRecord | undefined>;
   findOpenIncidentForTarget(targetId: string): Promise<IncidentRecord | undefined>;
-  listIncidents(filter?: { openOnly?: boolean; targetId?: string }): Promise<IncidentRecord[]>;
+  /** By creation time; `groupId`: the incidents one request opened together (the group card, the CLI). */
+  listIncidents(filter?: IncidentFilter): Promise<IncidentRecord[]>;
   /** Compare-and-set on `expectedVersion`; false when someone else updated it first. */
   updateIncident(incident: IncidentRecord, expectedVersion: number): Promise<boolean>;
 

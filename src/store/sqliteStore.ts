@@ -9,6 +9,7 @@ import type {
   ActionStateRecord,
   AuditEvent,
   CreateIncidentResult,
+  IncidentFilter,
   IncidentRecord,
   Json,
   KeyValueEntry,
@@ -28,6 +29,8 @@ CREATE TABLE IF NOT EXISTS incidents (
 );
 -- One open incident per target: a second request joins the first.
 CREATE UNIQUE INDEX IF NOT EXISTS incidents_one_open_per_target ON incidents(target_id) WHERE is_open = 1;
+-- The incidents of one group, read on every group-card refresh (an expression index: no migration).
+CREATE INDEX IF NOT EXISTS incidents_by_group ON incidents(json_extract(data, '$.groupId'));
 CREATE TABLE IF NOT EXISTS steps (
   incident_id TEXT NOT NULL,
   step_id TEXT NOT NULL,
@@ -139,13 +142,17 @@ export class SqliteStore implements Store {
     return row ? parse<IncidentRecord>(row) : undefined;
   }
 
-  async listIncidents(filter: { openOnly?: boolean; targetId?: string } = {}): Promise<IncidentRecord[]> {
+  async listIncidents(filter: IncidentFilter = {}): Promise<IncidentRecord[]> {
     const clauses: string[] = [];
     const params: string[] = [];
     if (filter.openOnly) clauses.push('is_open = 1');
     if (filter.targetId !== undefined) {
       clauses.push('target_id = ?');
       params.push(filter.targetId);
+    }
+    if (filter.groupId !== undefined) {
+      clauses.push("json_extract(data, '$.groupId') = ?");
+      params.push(filter.groupId);
     }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     const rows = this.db

@@ -6,6 +6,7 @@ import type {
   ActionStateRecord,
   AuditEvent,
   CreateIncidentResult,
+  IncidentFilter,
   IncidentRecord,
   Json,
   KeyValueEntry,
@@ -136,7 +137,7 @@ export class AzureTableStore implements Store {
       throw new RangeError(`an incident can hold at most ${MAX_TRANSACTION_ACTIONS - 2} steps`);
     }
     // Only once every entity is known to fit, so a refused record leaves nothing behind.
-    await this.indexIncident(incident.id, incident.target.id);
+    await this.indexIncident(incident.id, incident.target.id, incident.groupId);
 
     return retryOnContention(
       'createIncident',
@@ -178,8 +179,9 @@ export class AzureTableStore implements Store {
     return open;
   }
 
-  async listIncidents(filter: { openOnly?: boolean; targetId?: string } = {}): Promise<IncidentRecord[]> {
+  async listIncidents(filter: IncidentFilter = {}): Promise<IncidentRecord[]> {
     await this.ready();
+    if (filter.groupId !== undefined) return this.listGroupIncidents(filter);
     const clauses = [odata`RowKey ge ${INCIDENT_ROWS.from} and RowKey lt ${INCIDENT_ROWS.to}`];
     clauses.push(
       filter.targetId === undefined
@@ -427,13 +429,44 @@ export class AzureTableStore implements Store {
     return this.readEntity(this.tables.incidents, targetPartition(targetId), stepRow(incidentId, stepId));
   }
 
+  /**
+   * The incidents of one group: their index rows (one small partition) name them and their
+   * targets, then each is a point read; no scan of the target partitions.
+   */
+  private async listGroupIncidents(filter: IncidentFilter): Promise<IncidentRecord[]> {
+    const rows = await collect(
+      this.tables.incidents.listEntities({
+        queryOptions: {
+          filter: odata`PartitionKey eq ${INCIDENT_INDEX_PARTITION} and groupId eq ${filter.groupId ?? ''}`,
+        },
+      }),
+    );
+    const incidents = await Promise.all(
+      rows.map(async (row) => {
+        const targetId = stringColumn(row, 'targetId');
+        if (filter.targetId !== undefined && filter.targetId !== targetId) return undefined;
+        const entity = await this.readEntity(
+          this.tables.incidents,
+          targetPartition(targetId),
+          incidentRow(String(row.rowKey)),
+        );
+        return entity ? fromJsonColumns<IncidentRecord>(entity, 'incident') : undefined;
+      }),
+    );
+    return incidents
+      .filter((incident): incident is IncidentRecord => incident !== undefined)
+      .filter((incident) => !filter.openOnly || isOpen(incident.status))
+      .sort((a, b) => compareBinary(a.createdAt, b.createdAt) || compareBinary(a.id, b.id));
+  }
+
   /** Written before the incident itself: an index row without its incident is harmless. */
-  private async indexIncident(incidentId: string, targetId: string): Promise<void> {
+  private async indexIncident(incidentId: string, targetId: string, groupId: string): Promise<void> {
     try {
       await this.tables.incidents.createEntity({
         partitionKey: INCIDENT_INDEX_PARTITION,
         rowKey: incidentIndexRow(incidentId),
         targetId,
+        groupId,
       });
     } catch (error) {
       if (!hasStatus(error, HTTP_CONFLICT)) throw error;

@@ -209,6 +209,45 @@ export function describeStoreConformance(name: string, newLocation: NewStoreLoca
         ]);
       });
 
+      it('lists the incidents one request opened together (a group), by creation time', async () => {
+        const { store } = await open();
+        const group = unique('group');
+        const [first, second, elsewhere, closed] = [
+          unique('g1'),
+          unique('g2'),
+          unique('other'),
+          unique('g3'),
+        ];
+        await store.createIncident(
+          incidentRecord(second, LYNNE, { groupId: group, createdAt: '2026-11-25T20:00:01.000Z' }),
+          [],
+        );
+        await store.createIncident(incidentRecord(first, MEGAN, { groupId: group }), []);
+        await store.createIncident(incidentRecord(elsewhere, 'target-other'), []);
+        await store.createIncident(
+          incidentRecord(closed, 'target-closed', {
+            groupId: group,
+            status: 'completed',
+            createdAt: '2026-11-25T20:00:02.000Z',
+          }),
+          [],
+        );
+
+        expect((await store.listIncidents({ groupId: group })).map((i) => i.id)).toEqual([
+          first,
+          second,
+          closed,
+        ]);
+        expect((await store.listIncidents({ groupId: group, openOnly: true })).map((i) => i.id)).toEqual([
+          first,
+          second,
+        ]);
+        expect((await store.listIncidents({ groupId: group, targetId: LYNNE })).map((i) => i.id)).toEqual([
+          second,
+        ]);
+        expect(await store.listIncidents({ groupId: unique('no-such-group') })).toEqual([]);
+      });
+
       it('updates an incident only from the version it was read at, bumping the version', async () => {
         const { store } = await open();
         const id = unique('inc');
