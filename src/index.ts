@@ -3,7 +3,7 @@ import type { AppConfig } from './config/config';
 import { createLogger, SecretRegistry } from './observability/logger';
 import type { Logger } from './observability/logger';
 import { AlertWebhook } from './security/alertWebhook';
-import type { BotAuthenticationEndpoints } from './security/botAuthentication';
+import type { BotAuthenticationEndpoints } from './server/botAuthentication';
 import type { RemediationEngine } from './remediation';
 import {
   assertBotMayStart,

@@ -1,6 +1,6 @@
 import type { BotConfig } from '../config/config';
-import { createBotFrameworkAuthentication, GuardedCloudAdapter } from '../security/botAuthentication';
-import type { BotAuthenticationEndpoints } from '../security/botAuthentication';
+import { createBotFrameworkAuthentication, GuardedCloudAdapter } from './botAuthentication';
+import type { BotAuthenticationEndpoints } from './botAuthentication';
 
 /**
  * CloudAdapter with real Bot Framework JWT validation whenever an app id is configured (Teams

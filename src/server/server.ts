@@ -4,8 +4,8 @@ import type { Request, Response, Server } from 'restify';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from '../observability/logger';
 import type { AlertWebhook } from '../security/alertWebhook';
-import { GuardedCloudAdapter } from '../security/botAuthentication';
-import { createMessagesHandler } from '../security/messagesHandler';
+import { GuardedCloudAdapter } from './botAuthentication';
+import { createMessagesHandler } from './messagesHandler';
 import type { AuditSink } from '../security/refusalAudit';
 
 /** A dependency /readyz checks: the store, the tenant. Throws (or rejects) when not ready. */

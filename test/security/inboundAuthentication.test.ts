@@ -3,7 +3,7 @@ import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BotConfig } from '../../src/config/config';
 import { createSilentLogger } from '../../src/observability/logger';
-import { channelTokensOnly, createBotFrameworkAuthentication } from '../../src/security/botAuthentication';
+import { channelTokensOnly, createBotFrameworkAuthentication } from '../../src/server/botAuthentication';
 import { createBotServer, createCloudAdapter, listen } from '../../src/server';
 import type { RunningServer } from '../../src/server';
 import type { AuditEvent } from '../../src/store/types';

@@ -8,7 +8,8 @@ import type {
 } from '../../src/m365/types';
 import { loadConfig } from '../../src/config/config';
 import { createLogger, SecretRegistry } from '../../src/observability/logger';
-import { registerConfigSecrets, withSecretRegistration } from '../../src/security/secretAwareServices';
+import { withSecretRegistration } from '../../src/m365/secretRegistration';
+import { registerConfigSecrets } from '../../src/runtime/configSecrets';
 
 function recordingLogger(secrets?: SecretRegistry) {
   const lines: string[] = [];

@@ -2,7 +2,7 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
-import type { BotAuthenticationEndpoints } from '../../../src/security/botAuthentication';
+import type { BotAuthenticationEndpoints } from '../../../src/server/botAuthentication';
 
 export const CHANNEL_ISSUER = 'https://api.botframework.com';
 /** An Entra v1 issuer botbuilder treats as an Emulator / skill token issuer. */

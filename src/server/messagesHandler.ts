@@ -5,8 +5,8 @@ import { RequestRefusedError } from './botAuthentication';
 import type { GuardedCloudAdapter } from './botAuthentication';
 import { assertActivityShape, assertInboundAllowed } from './inboundGuard';
 import type { InboundGuardOptions } from './inboundGuard';
-import { RefusalAudit } from './refusalAudit';
-import type { AuditSink } from './refusalAudit';
+import { RefusalAudit } from '../security/refusalAudit';
+import type { AuditSink } from '../security/refusalAudit';
 
 export interface MessagesHandlerOptions extends InboundGuardOptions {
   adapter: GuardedCloudAdapter;

@@ -1,5 +1,4 @@
-import type { AppConfig } from '../config/config';
-import type { AuthMethodsClient, M365Services, UsersClient } from '../m365/types';
+import type { AuthMethodsClient, M365Services, UsersClient } from './types';
 import type { SecretRegistry } from '../observability/secretRegistry';
 
 /**
@@ -25,14 +24,6 @@ export function withSecretRegistration(services: M365Services, secrets: SecretRe
     },
   });
   return { ...services, users: wrappedUsers, authMethods: wrappedAuthMethods };
-}
-
-/** Configuration secrets (SECRET_* values) are scrubbed by value too: they never belong in a log line. */
-export function registerConfigSecrets(config: AppConfig, secrets: SecretRegistry): void {
-  secrets.register(config.tenant.clientSecret);
-  secrets.register(config.bot.appPassword);
-  secrets.register(config.store.azure.connectionString);
-  secrets.register(config.alerts?.webhookSecret);
 }
 
 /**
