@@ -1,6 +1,5 @@
 import { TurnContext } from 'botbuilder';
 import type { AdaptiveCardInvokeResponse } from 'botbuilder';
-import { z } from 'zod';
 import type { Logger } from '../observability/logger';
 import type { AuditSink } from '../security/refusalAudit';
 import { RefusalAudit } from '../security/refusalAudit';
@@ -31,6 +30,10 @@ import type { IncidentPresenter } from './incidentPresenter';
 import { cardActivity } from './incidentPresenter';
 import { settleWithin, whileRunning } from './progress';
 import type { Settlement } from './progress';
+import { actionDataSchema } from './actionContext';
+import type { ActionContext, ActionData } from './actionContext';
+
+export type { ActionContext, ActionData } from './actionContext';
 
 export const VERBS = {
   approveIncident: 'incident.approve',
@@ -52,26 +55,6 @@ const NOT_INCIDENT_VERBS: readonly string[] = [VERBS.hideSecret, VERBS.investiga
 const TARGETS_PER_REQUEST = 50;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
-
-/** Action.Execute data: opaque ids and the card's own inputs. Bounded so a crafted click cannot flood. */
-const actionDataSchema = z
-  .object({
-    i: z.string().min(1).max(100),
-    s: z.string().max(100).optional(),
-    v: z.string().max(200).optional(),
-    credentialKind: z.enum(['password', 'temporaryAccessPass']).optional(),
-  })
-  .catchall(z.unknown());
-
-export type ActionData = z.infer<typeof actionDataSchema>;
-
-export interface ActionContext {
-  turn: TurnContext;
-  actor: Actor;
-  data: ActionData;
-  strings: Strings;
-  locale: string;
-}
 
 type Handler = (context: ActionContext) => Promise<AdaptiveCard>;
 

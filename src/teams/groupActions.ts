@@ -3,7 +3,7 @@ import type { Logger } from '../observability/logger';
 import { PolicyError } from '../remediation/contract';
 import type { GroupSecret, IncidentView } from '../remediation/contract';
 import type { BackgroundTasks } from './background';
-import type { ActionContext } from './cardActions';
+import type { ActionContext } from './actionContext';
 import type { GroupCards } from './cardRegistry';
 import { groupCardVersion } from './cards/cardVersion';
 import type { AdaptiveCard } from './cards/templates';
