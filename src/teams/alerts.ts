@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Activity, ConversationReference } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../observability/logger';
+import { inertData, inertText } from '../remediation/inertText';
 import type { Alert, AlertSink } from '../security/alertWebhook';
 import type { Json, KeyValueStore } from '../store/types';
 import type { AdaptiveCard } from './cards/templates';
@@ -142,8 +143,12 @@ export class AlertInbox {
  * The "possible compromise" card. Built as a typed object (never by string concatenation);
  * every value from the SIEM is placed in a TextBlock or a fact value, never in markup.
  */
-export function buildAlertCard(record: AlertRecord, notice = ''): AdaptiveCard {
-  const { alert } = record;
+export function buildAlertCard(record: AlertRecord, rawNotice = ''): AdaptiveCard {
+  // Title, source, ids and users come from the SIEM: inert before they become card text. The
+  // link is a button's URL (https only, checked by the webhook), never text.
+  const alert = inertData(record.alert, new Set(['link']));
+  const notice = inertText(rawNotice);
+  const openedBy = record.openedBy === undefined ? undefined : inertText(record.openedBy);
   const shown = alert.users.slice(0, 20);
   const more = alert.users.length - shown.length;
   const body: Record<string, unknown>[] = [
@@ -164,7 +169,7 @@ export function buildAlertCard(record: AlertRecord, notice = ''): AdaptiveCard {
       isSubtle: true,
       text:
         record.status === 'opened'
-          ? `Taken on by ${record.openedBy ?? 'a responder'}: the incidents below await a second responder's approval.`
+          ? `Taken on by ${openedBy ?? 'a responder'}: the incidents below await a second responder's approval.`
           : "Nothing has been changed. A responder must investigate; the incidents then need a second responder's approval before any step runs.",
     },
   ];
@@ -178,7 +183,8 @@ export function buildAlertCard(record: AlertRecord, notice = ''): AdaptiveCard {
       data: { i: record.reference },
     });
   }
-  if (alert.link) actions.push({ type: 'Action.OpenUrl', title: 'Open in the SIEM', url: alert.link });
+  if (record.alert.link)
+    actions.push({ type: 'Action.OpenUrl', title: 'Open in the SIEM', url: record.alert.link });
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

@@ -3,6 +3,7 @@ import type { AdaptiveCardInvokeResponse } from 'botbuilder';
 import type { Logger } from '../observability/logger';
 import type { AuditSink } from '../security/refusalAudit';
 import { RefusalAudit } from '../security/refusalAudit';
+import { inertText } from '../remediation/inertText';
 import { PolicyError, isStepId } from '../remediation/contract';
 import type {
   Actor,
@@ -176,7 +177,7 @@ export class CardActionRouter {
       );
     } catch (error) {
       // A refusal the handler could not show on a card (an unknown step): a message, not a 5xx.
-      if (error instanceof PolicyError) return messageResponse(error.message);
+      if (error instanceof PolicyError) return messageResponse(inertText(error.message));
       throw error;
     }
   }

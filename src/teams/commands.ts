@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TurnContext } from 'botbuilder';
 import type { Logger } from '../observability/logger';
+import { inertText } from '../remediation/inertText';
 import { PolicyError } from '../remediation/contract';
 import type { Actor, IncidentView, RemediationService } from '../remediation/contract';
 import type { BackgroundTasks } from './background';
@@ -25,7 +26,7 @@ export interface CommandDeps {
 type Resolution = { ok: true; target: string; label: string } | { ok: false; label: string };
 
 function incidentLine(incident: IncidentView, strings: Strings): string {
-  return `- ${incident.target.displayName} (${incident.target.userPrincipalName}) — ${strings.incidentStatus[incident.status]} — \`${incident.id}\``;
+  return `- ${inertText(incident.target.displayName)} (${inertText(incident.target.userPrincipalName)}) — ${strings.incidentStatus[incident.status]} — \`${incident.id}\``;
 }
 
 /** The text commands: compromised, status, history, report, cancel, restore roles. */
@@ -61,10 +62,11 @@ export class Commands {
     const resolutions = await this.resolveTargets(context, targets);
     const unknown = [...resolutions.filter((r) => !r.ok).map((r) => r.label), ...unrecognised];
     const known = resolutions.filter((r): r is Extract<Resolution, { ok: true }> => r.ok);
-    if (unknown.length > 0) await context.sendActivity(strings.unknownUsers(unknown.join(', ')));
+    if (unknown.length > 0)
+      await context.sendActivity(strings.unknownUsers(unknown.map(inertText).join(', ')));
     if (known.length === 0) return;
 
-    await context.sendActivity(strings.investigating(known.map((r) => r.label).join(', ')));
+    await context.sendActivity(strings.investigating(known.map((r) => inertText(r.label)).join(', ')));
     const reference = TurnContext.getConversationReference(context.activity);
     const locale = context.activity.locale ?? 'en';
     const requesterChannelId = context.activity.from.id;
@@ -82,10 +84,12 @@ export class Commands {
           },
         });
         const notes = [
-          ...result.refused.map((refusal) => strings.refused(refusal.target, refusal.message)),
+          ...result.refused.map((refusal) =>
+            strings.refused(inertText(refusal.target), inertText(refusal.message)),
+          ),
           ...result.incidents
             .filter((incident) => result.joinedIncidentIds.includes(incident.id))
-            .map((incident) => strings.joined(incident.target.displayName)),
+            .map((incident) => strings.joined(inertText(incident.target.displayName))),
         ];
         if (notes.length > 0) await presenter.say(reference, notes.join('\n\n'));
         await presentOpened({ incidents: presenter, groups: this.deps.groups }, result, reference, locale, {
@@ -94,7 +98,7 @@ export class Commands {
         });
       } catch (error) {
         if (error instanceof PolicyError) {
-          await presenter.say(reference, error.message);
+          await presenter.say(reference, inertText(error.message));
           return;
         }
         // The turn is over, so onTurnError cannot answer: say it here, detail only in the log.
@@ -125,15 +129,15 @@ export class Commands {
     if (!(await this.assertResponder(context, actor))) return;
     for (const resolution of await this.resolveTargets(context, targets)) {
       if (!resolution.ok) {
-        await context.sendActivity(strings.unknownUsers(resolution.label));
+        await context.sendActivity(strings.unknownUsers(inertText(resolution.label)));
         continue;
       }
       const incidents = await this.deps.engine.history(resolution.target);
       await context.sendActivity(
         incidents.length === 0
-          ? strings.noHistory(resolution.label)
+          ? strings.noHistory(inertText(resolution.label))
           : [
-              strings.historyFor(resolution.label),
+              strings.historyFor(inertText(resolution.label)),
               ...incidents.map((incident) => incidentLine(incident, strings)),
             ].join('\n'),
       );
@@ -149,7 +153,7 @@ export class Commands {
     if (!(await this.assertResponder(context, actor))) return;
     const incident = await this.deps.engine.getIncident(incidentId);
     if (!incident) {
-      await context.sendActivity(strings.unknownIncident(incidentId));
+      await context.sendActivity(strings.unknownIncident(inertText(incidentId)));
       return;
     }
     await context.sendActivity({
@@ -177,11 +181,11 @@ export class Commands {
     for (const id of targets) {
       try {
         const incident = await this.deps.engine.cancelIncident(id, actor);
-        await context.sendActivity(strings.cancelled(incident.target.displayName));
+        await context.sendActivity(strings.cancelled(inertText(incident.target.displayName)));
         this.deps.background.run(async () => void (await this.deps.presenter.refresh(id)));
       } catch (error) {
         if (!(error instanceof PolicyError)) throw error;
-        await context.sendActivity(error.message);
+        await context.sendActivity(inertText(error.message));
       }
     }
   }
@@ -195,7 +199,7 @@ export class Commands {
     }
     for (const resolution of await this.resolveTargets(context, targets)) {
       if (!resolution.ok) {
-        await context.sendActivity(strings.unknownUsers(resolution.label));
+        await context.sendActivity(strings.unknownUsers(inertText(resolution.label)));
         continue;
       }
       const incidents = await this.deps.engine.history(resolution.target);
@@ -203,16 +207,16 @@ export class Commands {
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
         .find((incident) => incident.steps.some((step) => step.id === 'admin-roles' && step.undoable));
       if (!latest) {
-        await context.sendActivity(strings.nothingToRestore(resolution.label));
+        await context.sendActivity(strings.nothingToRestore(inertText(resolution.label)));
         continue;
       }
       try {
         await this.deps.engine.undoStep(latest.id, 'admin-roles', actor);
-        await context.sendActivity(strings.rolesRestored(latest.target.displayName));
+        await context.sendActivity(strings.rolesRestored(inertText(latest.target.displayName)));
         this.deps.background.run(async () => void (await this.deps.presenter.refresh(latest.id)));
       } catch (error) {
         if (!(error instanceof PolicyError)) throw error;
-        await context.sendActivity(error.message);
+        await context.sendActivity(inertText(error.message));
       }
     }
   }
@@ -220,8 +224,10 @@ export class Commands {
   private async assertResponder(context: TurnContext, actor: Actor): Promise<boolean> {
     if (await this.deps.engine.isResponder(actor)) return true;
     await context.sendActivity(
-      new PolicyError('NotResponder', `${actor.displayName} is not a member of the responders group.`)
-        .message,
+      inertText(
+        new PolicyError('NotResponder', `${actor.displayName} is not a member of the responders group.`)
+          .message,
+      ),
     );
     return false;
   }

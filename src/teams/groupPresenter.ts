@@ -1,5 +1,6 @@
 import type { ConversationReference } from 'botbuilder';
 import type { Logger } from '../observability/logger';
+import { inertText } from '../remediation/inertText';
 import type { GroupRemediationService, IncidentView, RemediationService } from '../remediation/contract';
 import type { GroupCardRegistry, GroupCards } from './cardRegistry';
 import type { CardContext } from './cards/builders';
@@ -114,7 +115,10 @@ export class GroupPresenter {
     try {
       await gateway.send(channelReference, {
         type: 'message',
-        text: stringsFor(cards.locale).groupSecurityChannelNotice(cards.members.length, cards.requesterName),
+        text: stringsFor(cards.locale).groupSecurityChannelNotice(
+          cards.members.length,
+          inertText(cards.requesterName),
+        ),
       });
     } catch (error) {
       logger.warn({ err: error, groupId: cards.groupId }, 'security channel notification failed');

@@ -1,6 +1,7 @@
 import { CardFactory } from 'botbuilder';
 import type { Activity, ConversationReference } from 'botbuilder';
 import type { Logger } from '../observability/logger';
+import { inertText } from '../remediation/inertText';
 import type { IncidentView, RemediationService, SecretDelivery, StepView } from '../remediation/contract';
 import type { CardRegistry, IncidentCards } from './cardRegistry';
 import { buildIncidentCard, buildSecretCard, buildStepCard, buildSummaryCard } from './cards/builders';
@@ -228,15 +229,15 @@ export class IncidentPresenter {
       ...(sent > 0
         ? [
             single
-              ? strings.secretSentPrivately(approver.name)
-              : strings.groupSecretsSentPrivately(sent, approver.name),
+              ? strings.secretSentPrivately(inertText(approver.name))
+              : strings.groupSecretsSentPrivately(sent, inertText(approver.name)),
           ]
         : []),
       ...(failed > 0
         ? [
             single
-              ? strings.secretNotDelivered(approver.name)
-              : strings.groupSecretsNotDelivered(failed, approver.name),
+              ? strings.secretNotDelivered(inertText(approver.name))
+              : strings.groupSecretsNotDelivered(failed, inertText(approver.name)),
           ]
         : []),
     ];
@@ -264,7 +265,10 @@ export class IncidentPresenter {
       try {
         await gateway.send(channelReference, {
           type: 'message',
-          text: strings.securityChannelNotice(incident.target.displayName, incident.requester.displayName),
+          text: strings.securityChannelNotice(
+            inertText(incident.target.displayName),
+            inertText(incident.requester.displayName),
+          ),
           attachments: summary.attachments ?? [],
         });
       } catch (error) {
@@ -279,7 +283,7 @@ export class IncidentPresenter {
       try {
         await gateway.sendPrivately(cards.reference, cards.requesterChannelId, {
           type: 'message',
-          text: strings.completedPrivately(incident.target.displayName),
+          text: strings.completedPrivately(inertText(incident.target.displayName)),
         });
       } catch (error) {
         this.options.logger.warn({ err: error, incidentId: incident.id }, 'requester notification failed');

@@ -85,9 +85,8 @@ export function buildIncidentCard(
   };
 }
 
-function findingDetails(reasons: string[], suspicion: string, context: CardContext): string {
-  const lines = reasons.map((reason) => `- ${reason}`);
-  return [`${context.strings.cardLabels.suspicion}: ${suspicion}`, ...lines].join('\n');
+function findingDetails(suspicion: string, context: CardContext): string {
+  return `${context.strings.cardLabels.suspicion}: ${suspicion}`;
 }
 
 /**
@@ -134,7 +133,9 @@ export function buildStepCard(
   const findings: StepCardFinding[] = step.findings.map((finding) => ({
     inputId: `${FINDING_INPUT_PREFIX}${finding.id}`,
     title: finding.title,
-    details: findingDetails(finding.reasons, strings.suspicion[finding.suspicion], context),
+    details: findingDetails(strings.suspicion[finding.suspicion], context),
+    // One list item per reason: each is tenant text, made inert on its own, so none can add lines.
+    reasons: finding.reasons.map((reason) => ({ text: reason })),
     selected: finding.selectedByDefault ? 'true' : 'false',
   }));
   const who = [

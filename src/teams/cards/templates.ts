@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ACData from 'adaptivecards-templating';
+import { inertData } from '../../remediation/inertText';
 import type { Strings } from '../i18n';
 
 /** Adaptive Card JSON as sent to Teams (shape checked by the Teams client, not here). */
@@ -45,7 +46,9 @@ export interface StepCardFinding {
   /** `finding:<finding id>`: the Input.Toggle id, read back on Approve. */
   inputId: string;
   title: string;
+  /** The suspicion line; the reasons follow as a list. */
   details: string;
+  reasons: { text: string }[];
   selected: 'true' | 'false';
 }
 
@@ -125,6 +128,20 @@ export type TemplateName = keyof TemplateDataByName;
 
 const TEMPLATE_NAMES: TemplateName[] = ['incident', 'step', 'summary', 'secret', 'group'];
 
+/**
+ * Keys whose values the card owns: our own labels and banner, the ids a click carries back, and
+ * the credential (shown verbatim in a TextRun, which Teams never reads as Markdown). Every other
+ * string in card data may hold tenant, webhook or user text and is made inert on its way in.
+ */
+const OWN_KEYS = ['labels', 'banner', 'ref', 'inputId', 'selected', 'statusColor'] as const;
+const TRUSTED_KEYS: Record<TemplateName, ReadonlySet<string>> = {
+  incident: new Set(OWN_KEYS),
+  step: new Set(OWN_KEYS),
+  summary: new Set(OWN_KEYS),
+  secret: new Set([...OWN_KEYS, 'value']),
+  group: new Set(OWN_KEYS),
+};
+
 /** cards/ sits at the project root, both from src/teams/cards and dist/teams/cards. */
 export const DEFAULT_CARDS_DIR = path.resolve(__dirname, '..', '..', '..', 'cards');
 
@@ -145,7 +162,8 @@ export class CardTemplates {
   render<N extends TemplateName>(name: N, data: TemplateDataByName[N]): AdaptiveCard {
     const payload = this.templates.get(name);
     const template = new ACData.Template(payload);
-    const card: unknown = template.expand({ $root: data });
+    // The one place card data meets card text: everything not owned by the card is made inert.
+    const card: unknown = template.expand({ $root: inertData(data, TRUSTED_KEYS[name]) });
     if (typeof card !== 'object' || card === null || Array.isArray(card)) {
       throw new Error(`Card template ${name} did not expand to an object.`);
     }
