@@ -96,6 +96,7 @@ function buildProgram(session: CliSession, io: CliIo, setExit: (code: number) =>
     .argument('<incident>', 'incident id')
     .argument('<step>', 'step id')
     .option('--json', 'print JSON')
+    .option('--approver <upn>', 'a second responder who approves the undo (four-eyes)')
     .action(async (incidentId: string, stepId: string, _options: unknown, command: Command) => {
       setExit(await undo(session, incidentId, stepId, command.optsWithGlobals()));
     });

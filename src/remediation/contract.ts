@@ -93,7 +93,11 @@ export interface StepView {
   results: ActionResult[];
   error?: StepError;
   undoable: boolean;
+  /** Who approved and ran the undo (under four-eyes, not the one who asked for it). */
   undoneBy?: Actor;
+  /** Who asked for the undo; under four-eyes it waits for a second responder. */
+  undoRequestedBy?: Actor;
+  undoStatus?: 'requested' | 'running' | 'done' | 'failed';
 }
 
 export interface TargetView {
@@ -203,6 +207,11 @@ export interface RemediationService {
     incidentId: string,
     approver: Actor,
   ): Promise<{ incident: IncidentView; secret?: SecretDelivery }>;
+  /**
+   * Undo is remediation too. Under four-eyes the first responder's call only records the request
+   * (nothing is written; `step.undoStatus` is 'requested'); a second responder's call approves and
+   * runs it. The one who asked and the target can never approve. Without four-eyes it runs at once.
+   */
   undoStep(incidentId: string, stepId: StepId, actor: Actor): Promise<StepOutcome>;
   cancelIncident(incidentId: string, actor: Actor): Promise<IncidentView>;
   getIncident(incidentId: string): Promise<IncidentView | undefined>;

@@ -112,6 +112,27 @@ export class Policy {
     }
   }
 
+  /**
+   * A second responder approves an undo another one asked for. Undo puts back what the attacker
+   * used (forwarding, rules, roles, sign-in), so it gets the same four-eyes as remediation: the
+   * responder who asked and the target can never approve it.
+   */
+  async assertCanApproveUndo(parties: IncidentParties, requestedBy: Actor, approver: Actor): Promise<void> {
+    if (approver.id.toLowerCase() === parties.target.id.toLowerCase()) {
+      throw new PolicyError(
+        'TargetCannotApprove',
+        'The compromised user cannot approve their own remediation.',
+      );
+    }
+    await this.assertResponder(approver);
+    if (this.config.fourEyes && approver.id.toLowerCase() === requestedBy.id.toLowerCase()) {
+      throw new PolicyError(
+        'SelfApproval',
+        `Four-eyes: ${approver.displayName} asked for this undo, so another responder must approve it.`,
+      );
+    }
+  }
+
   /** Skip, cancel, read: any responder except the target. */
   async assertCanAct(parties: IncidentParties, actor: Actor): Promise<void> {
     if (actor.id.toLowerCase() === parties.target.id.toLowerCase()) {

@@ -679,11 +679,39 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
     const who = validActor(actor);
     const id = this.validStepId(stepId);
     const incident = await this.requireIncident(idSchema.parse(incidentId));
-    await this.guard(incident, who, 'step.undo', () => this.policy.assertCanApprove(incident, who), id);
     const step = await this.requireStep(incident.id, id);
+    const request = step.undoStatus === 'requested' ? step.undoRequestedBy : undefined;
+    if (request) {
+      await this.guard(
+        incident,
+        who,
+        'step.undo.approve',
+        () => this.policy.assertCanApproveUndo(incident, request, who),
+        id,
+      );
+    } else {
+      await this.guard(incident, who, 'step.undo', () => this.policy.assertCanAct(incident, who), id);
+    }
     if (!toStepView(step).undoable) {
       if (step.undoneBy) return this.outcome(incident.id, id);
       throw new PolicyError('StepNotActionable', `${STEP_CATALOGUE[id].title} cannot be undone now.`);
+    }
+    if (!request && this.policy.fourEyes) {
+      // The first responder only asks: nothing changes in the tenant until a second one approves.
+      const asked = await this.deps.store.updateStep(
+        { ...step, undoRequestedBy: who, undoStatus: 'requested' },
+        step.version,
+      );
+      if (asked) {
+        await this.audit({
+          incidentId: incident.id,
+          stepId: id,
+          actor: who,
+          event: 'step.undo.requested',
+          outcome: 'info',
+        });
+      }
+      return this.outcome(incident.id, id);
     }
     const claimed = await this.deps.store.updateStep(
       { ...step, undoneBy: who, undoStatus: 'running' },
@@ -696,6 +724,7 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
       actor: who,
       event: 'step.undo',
       outcome: 'info',
+      ...(request ? { detail: `approved; requested by ${request.displayName} (${request.id})` } : {}),
     });
     await this.runUndo(incident, id, who);
     return this.outcome(incident.id, id);

@@ -74,8 +74,13 @@ export interface StepRecord {
   results: ActionResultRecord[];
   error?: StepError;
   undoneBy?: Actor;
-  /** 'running' while the reverse writes are under way (a crash resumes them). */
-  undoStatus?: 'running' | 'done' | 'failed';
+  /** Under four-eyes the first responder only asks for an undo; a second one approves and runs it. */
+  undoRequestedBy?: Actor;
+  /**
+   * 'requested' until a second responder approves (nothing written yet); 'running' while the
+   * reverse writes are under way (a crash resumes them).
+   */
+  undoStatus?: 'requested' | 'running' | 'done' | 'failed';
   undoResults?: ActionResultRecord[];
   version: number;
 }

@@ -47,13 +47,17 @@ export function toStepView(step: StepRecord): StepView {
     verified: step.verified,
     results: step.results,
     ...(step.error ? { error: step.error } : {}),
-    // A failed undo may be tried again; a finished one may not.
+    // A failed undo may be tried again, an asked-for one approved; a running or finished one may not.
     undoable:
       module.undoable &&
       step.status === 'done' &&
       didSomething &&
-      (step.undoneBy === undefined || step.undoStatus === 'failed'),
+      step.undoStatus !== 'running' &&
+      step.undoStatus !== 'done' &&
+      (step.undoneBy === undefined || step.undoStatus !== undefined),
     ...(step.undoneBy ? { undoneBy: step.undoneBy } : {}),
+    ...(step.undoRequestedBy ? { undoRequestedBy: step.undoRequestedBy } : {}),
+    ...(step.undoStatus ? { undoStatus: step.undoStatus } : {}),
   };
 }
 

@@ -28,6 +28,7 @@ import type { AdaptiveCard } from './cards/templates';
 import { stringsFor } from './i18n';
 import type { Strings } from './i18n';
 import type { IncidentPresenter } from './incidentPresenter';
+import type { UndoNotices } from './undoNotices';
 import { cardActivity } from './incidentPresenter';
 import { settleWithin, whileRunning } from './progress';
 import type { Settlement } from './progress';
@@ -81,6 +82,8 @@ export interface CardActionOptions {
   /** Mass incidents: the group card and its verbs. */
   groups?: GroupActions;
   groupCards?: GroupPresenter;
+  /** Undo requests, approvals and failures told in the incident's conversation and the security channel. */
+  undoNotices?: UndoNotices;
 }
 
 const cardResponse = (card: AdaptiveCard): AdaptiveCardInvokeResponse => ({
@@ -393,8 +396,15 @@ export class CardActionRouter {
     return this.changeStep(context, (id, stepId, actor) => this.options.engine.skipStep(id, stepId, actor));
   }
 
+  /** Under four-eyes the first click asks for the undo and a second responder's click approves it. */
   private undoStep(context: ActionContext): Promise<AdaptiveCard> {
-    return this.changeStep(context, (id, stepId, actor) => this.options.engine.undoStep(id, stepId, actor));
+    const { engine, undoNotices, background } = this.options;
+    return this.changeStep(context, async (id, stepId, actor) => {
+      const before = (await engine.getIncident(id))?.steps.find((step) => step.id === stepId);
+      const outcome = await engine.undoStep(id, stepId, actor);
+      if (undoNotices) background.run(() => undoNotices.announce(before, outcome));
+      return outcome;
+    });
   }
 
   /** A step-card click that finishes within the turn: refused on a stale card, else the change, then every card refreshed. */

@@ -13,6 +13,8 @@ export interface IncidentCards {
   incidentActivityId?: string;
   stepActivityIds: Record<string, string>;
   summaryPosted: boolean;
+  /** The summary card, kept so a later undo updates it instead of leaving it saying "Done". */
+  summaryActivityId?: string;
 }
 
 const schema = z.object({
@@ -23,6 +25,7 @@ const schema = z.object({
   incidentActivityId: z.string().optional(),
   stepActivityIds: z.record(z.string(), z.string()),
   summaryPosted: z.boolean(),
+  summaryActivityId: z.string().optional(),
 });
 
 const KEY_PREFIX = 'teams/incident-cards/';

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { TurnContext } from 'botbuilder';
 import type { Logger } from '../observability/logger';
 import { inertText } from '../remediation/inertText';
+import { RefusalAudit } from '../security/refusalAudit';
+import type { AuditSink } from '../security/refusalAudit';
 import { PolicyError } from '../remediation/contract';
 import type { Actor, IncidentView, RemediationService } from '../remediation/contract';
 import type { BackgroundTasks } from './background';
@@ -12,6 +14,8 @@ import { stringsFor } from './i18n';
 import type { Strings } from './i18n';
 import type { MemberResolver } from './members';
 import type { TargetRef } from './triggers';
+import { undoStringsFor } from './i18n/undo';
+import type { UndoNotices } from './undoNotices';
 
 export interface CommandDeps {
   engine: RemediationService;
@@ -20,6 +24,9 @@ export interface CommandDeps {
   members: MemberResolver;
   background: BackgroundTasks;
   logger: Logger;
+  undoNotices?: UndoNotices;
+  /** Refusals of text commands (another conversation) are audited here. */
+  audit?: AuditSink;
 }
 
 /** A target the engine understands (UPN or object id), or why it is not one. */
@@ -31,7 +38,11 @@ function incidentLine(incident: IncidentView, strings: Strings): string {
 
 /** The text commands: compromised, status, history, report, cancel, restore roles. */
 export class Commands {
-  constructor(private readonly deps: CommandDeps) {}
+  private readonly refusals: RefusalAudit;
+
+  constructor(private readonly deps: CommandDeps) {
+    this.refusals = new RefusalAudit(deps.audit);
+  }
 
   async resolveTargets(context: TurnContext, targets: TargetRef[]): Promise<Resolution[]> {
     return Promise.all(
@@ -180,6 +191,12 @@ export class Commands {
     }
     for (const id of targets) {
       try {
+        const current = await this.deps.engine.getIncident(id);
+        if (!current) {
+          await context.sendActivity(strings.unknownIncident(inertText(id)));
+          continue;
+        }
+        if (await this.refusedElsewhere(context, actor, current, 'cancel')) continue;
         const incident = await this.deps.engine.cancelIncident(id, actor);
         await context.sendActivity(strings.cancelled(inertText(incident.target.displayName)));
         this.deps.background.run(async () => void (await this.deps.presenter.refresh(id)));
@@ -197,6 +214,7 @@ export class Commands {
       await context.sendActivity(strings.usage('restore roles <user>'));
       return;
     }
+    if (!(await this.assertResponder(context, actor))) return;
     for (const resolution of await this.resolveTargets(context, targets)) {
       if (!resolution.ok) {
         await context.sendActivity(strings.unknownUsers(inertText(resolution.label)));
@@ -210,15 +228,60 @@ export class Commands {
         await context.sendActivity(strings.nothingToRestore(inertText(resolution.label)));
         continue;
       }
+      if (await this.refusedElsewhere(context, actor, latest, 'restore-roles')) continue;
       try {
-        await this.deps.engine.undoStep(latest.id, 'admin-roles', actor);
-        await context.sendActivity(strings.rolesRestored(inertText(latest.target.displayName)));
+        // The same rule as the card's button: one responder asks, a second one approves.
+        const before = latest.steps.find((step) => step.id === 'admin-roles');
+        const outcome = await this.deps.engine.undoStep(latest.id, 'admin-roles', actor);
+        const name = inertText(latest.target.displayName);
+        const undo = undoStringsFor(context.activity.locale);
+        await context.sendActivity(
+          outcome.step.undoStatus === 'requested'
+            ? undo.restoreRequested(name)
+            : outcome.step.undoStatus === 'failed'
+              ? undo.noticeFailed(inertText(actor.displayName), strings.stepTitles['admin-roles'], name)
+              : strings.rolesRestored(name),
+        );
+        const { undoNotices } = this.deps;
+        if (undoNotices) this.deps.background.run(() => undoNotices.announce(before, outcome));
         this.deps.background.run(async () => void (await this.deps.presenter.refresh(latest.id)));
       } catch (error) {
         if (!(error instanceof PolicyError)) throw error;
         await context.sendActivity(inertText(error.message));
       }
     }
+  }
+
+  /**
+   * A text command acts on an incident only from the conversation it was opened in, exactly as a
+   * card click must: typed anywhere else (a 1:1 chat, another team) it is refused and audited.
+   */
+  private async refusedElsewhere(
+    context: TurnContext,
+    actor: Actor,
+    incident: IncidentView,
+    command: string,
+  ): Promise<boolean> {
+    const here = context.activity.conversation?.id;
+    const tenant = context.activity.conversation?.tenantId;
+    const sameConversation =
+      incident.origin.conversationId !== undefined && incident.origin.conversationId === here;
+    const sameTenant =
+      incident.origin.tenantId === undefined ||
+      incident.origin.tenantId.toLowerCase() === (tenant ?? '').toLowerCase();
+    if (sameConversation && sameTenant) return false;
+    this.deps.logger.warn(
+      { incidentId: incident.id, command, actor: actor.id },
+      'command from another conversation',
+    );
+    await this.refusals.record({
+      incidentId: incident.id,
+      actor,
+      event: `command.${command}`,
+      detail: `text command from another conversation (${(here ?? '').slice(0, 200)})`,
+    });
+    await context.sendActivity(undoStringsFor(context.activity.locale).otherConversation);
+    return true;
   }
 
   private async assertResponder(context: TurnContext, actor: Actor): Promise<boolean> {

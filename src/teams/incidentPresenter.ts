@@ -150,6 +150,16 @@ export class IncidentPresenter {
         ),
       );
     }
+    if (cards.summaryActivityId) {
+      // A step undone after completion: the summary must stop saying "Done" for it.
+      updates.push(
+        gateway.update(
+          cards.reference,
+          cards.summaryActivityId,
+          this.summaryActivity(incident, cards.locale),
+        ),
+      );
+    }
     const results = await Promise.allSettled(updates);
     for (const result of results) {
       if (result.status === 'rejected') logger.warn({ err: result.reason, incidentId }, 'card update failed');
@@ -244,10 +254,16 @@ export class IncidentPresenter {
     await this.options.gateway.send(clickedIn.reference, { type: 'message', text: notes.join('\n\n') });
   }
 
+  private summaryActivity(incident: IncidentView, locale: string): Partial<Activity> {
+    return cardActivity(
+      this.options.templates.render('summary', buildSummaryCard(incident, this.cardContext(locale))),
+    );
+  }
+
   /** Summary in the conversation, the security channel told, the requester told privately. */
   private async completeIfDone(incident: IncidentView, cards: IncidentCards): Promise<void> {
     if (incident.status !== 'completed' || cards.summaryPosted) return;
-    const { gateway, registry, templates, securityChannelId } = this.options;
+    const { gateway, registry, securityChannelId } = this.options;
     // Only the caller that flips summaryPosted posts the summary: clicks can race.
     let won = false;
     await registry.update(incident.id, (current) => {
@@ -255,10 +271,11 @@ export class IncidentPresenter {
       return { ...current, summaryPosted: true };
     });
     if (!won) return;
-    const summary = cardActivity(
-      templates.render('summary', buildSummaryCard(incident, this.cardContext(cards.locale))),
-    );
-    await gateway.send(cards.reference, summary);
+    const summary = this.summaryActivity(incident, cards.locale);
+    const summaryActivityId = await gateway.send(cards.reference, summary);
+    if (summaryActivityId) {
+      await registry.update(incident.id, (current) => ({ ...current, summaryActivityId }));
+    }
     const strings = stringsFor(cards.locale);
     if (securityChannelId) {
       const channelReference = securityChannelReference(cards.reference, securityChannelId);

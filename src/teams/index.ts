@@ -18,6 +18,7 @@ import { IncidentPresenter } from './incidentPresenter';
 import { KeyValueStorage } from './keyValueStorage';
 import type { MemberResolver } from './members';
 import { TeamsMemberResolver } from './members';
+import { UndoNotices } from './undoNotices';
 
 export { RemediatorBot } from './bot';
 export { CloudAdapterGateway } from './gateway';
@@ -85,6 +86,12 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     cardContext: (locale) => presenter.cardContext(locale),
     ...(options.securityChannelId ? { securityChannelId: options.securityChannelId } : {}),
   });
+  const undoNotices = new UndoNotices({
+    gateway: options.gateway,
+    registry: new CardRegistry(options.store),
+    logger,
+    ...(options.securityChannelId ? { securityChannelId: options.securityChannelId } : {}),
+  });
   const fastAnswerMs = options.fastAnswerMs ?? 5_000;
   const groupActions = new GroupActions({
     engine: options.engine,
@@ -104,6 +111,7 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     fastAnswerMs,
     groups: groupActions,
     groupCards: groups,
+    undoNotices,
     ...(options.progress?.incidentMs !== undefined
       ? { incidentProgressMs: options.progress.incidentMs }
       : {}),
@@ -118,6 +126,8 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     members: options.members ?? new TeamsMemberResolver(),
     background,
     logger,
+    undoNotices,
+    ...(options.audit ? { audit: options.audit } : {}),
   });
   const bot = new RemediatorBot({
     commands,

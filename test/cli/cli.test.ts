@@ -109,7 +109,21 @@ describe('remediator CLI', () => {
       'IsaiahL@contoso.com',
       ...base,
     ]);
-    expect(undo.code, undo.stderr).toBe(0);
+    // Alone, Isaiah only asks: nothing comes back until a second responder approves.
+    expect(undo.code).toBe(1);
+    expect(undo.stderr).toContain('A second responder approves it');
+    expect(tenant.state().roleAssignments.filter((a) => a.principalId === IDS.megan)).toEqual([]);
+    const approvedUndo = await runCliProcess([
+      'undo',
+      incident?.id ?? '',
+      'admin-roles',
+      '--as',
+      'IsaiahL@contoso.com',
+      '--approver',
+      'AlexW@contoso.com',
+      ...base,
+    ]);
+    expect(approvedUndo.code, approvedUndo.stderr).toBe(0);
     expect(tenant.state().roleAssignments.filter((a) => a.principalId === IDS.megan)).toHaveLength(1);
 
     const history = await runCliProcess(['history', 'meganb@contoso.com', '--json', ...base]);

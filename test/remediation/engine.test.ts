@@ -228,8 +228,21 @@ describe('remediating every step', () => {
     const { engine, fake, incident } = await openForMegan();
     await engine.approveStep(incident.id, 'admin-roles', ADELE);
     expect(fake.state.assignments.filter((a) => a.principalId === IDS.megan)).toEqual([]);
-    const undone = await engine.undoStep(incident.id, 'admin-roles', ADELE);
-    expect(undone.step.undoneBy?.id).toBe(ADELE.id);
+    // Adele asks; nothing is written until a second responder approves.
+    const writesBefore = fake.writes().length;
+    const asked = await engine.undoStep(incident.id, 'admin-roles', ADELE);
+    expect(asked.step).toMatchObject({ undoStatus: 'requested', undoRequestedBy: ADELE, undoable: true });
+    expect(fake.writes()).toHaveLength(writesBefore);
+    await expect(engine.undoStep(incident.id, 'admin-roles', ADELE)).rejects.toMatchObject({
+      code: 'SelfApproval',
+    });
+    await expect(engine.undoStep(incident.id, 'admin-roles', MEGAN)).rejects.toMatchObject({
+      code: 'TargetCannotApprove',
+    });
+    expect(fake.writes()).toHaveLength(writesBefore);
+    const undone = await engine.undoStep(incident.id, 'admin-roles', ISAIAH);
+    expect(undone.step.undoneBy?.id).toBe(ISAIAH.id);
+    expect(undone.step.undoRequestedBy?.id).toBe(ADELE.id);
     expect(undone.step.undoable).toBe(false);
     expect(
       fake.state.assignments.filter((a) => a.principalId === IDS.megan).map((a) => a.roleDefinitionId),
@@ -238,7 +251,7 @@ describe('remediating every step', () => {
     expect(fake.state.groups.find((g) => g.groupId === IDS.helpdeskAdmins)?.members).toContain(IDS.megan);
     // A second undo does not write again.
     const writes = fake.writes().length;
-    await engine.undoStep(incident.id, 'admin-roles', ADELE);
+    await engine.undoStep(incident.id, 'admin-roles', ISAIAH);
     expect(fake.writes()).toHaveLength(writes);
   });
 
@@ -247,10 +260,13 @@ describe('remediating every step', () => {
     const cleanup = step(incident, 'inbox-rules').findings.find((f) => f.title === "Rule 'Cleanup'");
     await engine.approveStep(incident.id, 'inbox-rules', ADELE, { selectedFindingIds: [cleanup?.id ?? ''] });
     await engine.undoStep(incident.id, 'inbox-rules', ADELE);
+    await engine.undoStep(incident.id, 'inbox-rules', ISAIAH);
     expect(fake.state.rules['meganb@contoso.com']?.map((r) => r.name)).toContain('Cleanup');
 
     await engine.approveStep(incident.id, 'mailbox-forwarding', ADELE);
     await engine.undoStep(incident.id, 'mailbox-forwarding', ADELE);
+    expect(fake.state.forwarding['meganb@contoso.com']?.forwardingSmtpAddress).toBeNull();
+    await engine.undoStep(incident.id, 'mailbox-forwarding', ISAIAH);
     expect(fake.state.forwarding['meganb@contoso.com']?.forwardingSmtpAddress).toBe(
       'smtp:megan.bowen.archive@gmail.com',
     );

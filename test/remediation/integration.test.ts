@@ -93,6 +93,8 @@ describe('every step on Megan against the simulated tenant', () => {
     await engine.approveStep(incident.id, 'admin-roles', ADELE);
     expect(tenant.state().roleAssignments.filter((a) => a.principalId === IDS.megan)).toEqual([]);
 
+    await engine.undoStep(incident.id, 'admin-roles', ADELE);
+    expect(tenant.state().roleAssignments.filter((a) => a.principalId === IDS.megan)).toEqual([]);
     const undone = await engine.undoStep(incident.id, 'admin-roles', ISAIAH);
     expect(undone.step.undoneBy?.id).toBe(ISAIAH.id);
     const state = tenant.state();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentView, StepView } from '../../src/remediation/contract';
 import { FakeM365, IDS } from '../support/fakeM365Services';
-import { ADELE, ALEX, createEngine } from './support';
+import { ADELE, ALEX, ISAIAH, createEngine } from './support';
 
 function step(incident: IncidentView | undefined, id: StepView['id']): StepView {
   const found = incident?.steps.find((candidate) => candidate.id === id);
@@ -76,8 +76,10 @@ describe('step details', () => {
     await engine.approveStep(incident.id, 'block-sign-in', ADELE);
     await engine.approveStep(incident.id, 'mailbox-delegates', ADELE);
     expect(fake.state.delegates).toEqual([]);
-    await engine.undoStep(incident.id, 'block-sign-in', ADELE);
-    await engine.undoStep(incident.id, 'mailbox-delegates', ADELE);
+    for (const responder of [ADELE, ISAIAH]) {
+      await engine.undoStep(incident.id, 'block-sign-in', responder);
+      await engine.undoStep(incident.id, 'mailbox-delegates', responder);
+    }
     expect(fake.state.users.find((u) => u.id === IDS.megan)?.accountEnabled).toBe(true);
     expect(fake.state.delegates.map((d) => `${d.trustee}/${d.right}`)).toEqual([
       'svc-sync@contoso.com/FullAccess',
@@ -89,8 +91,12 @@ describe('step details', () => {
     const { engine, incident } = await open(fake);
     await engine.approveStep(incident.id, 'admin-roles', ADELE);
     fake.fail('roles.createActiveAssignment', 503, { times: 1 });
-    const failed = await engine.undoStep(incident.id, 'admin-roles', ADELE);
+    await engine.undoStep(incident.id, 'admin-roles', ADELE);
+    const failed = await engine.undoStep(incident.id, 'admin-roles', ISAIAH);
     expect(failed.step.undoable).toBe(true);
+    expect(failed.step.undoStatus).toBe('failed');
+    // Trying again is a new undo: asked for and approved again.
+    await engine.undoStep(incident.id, 'admin-roles', ISAIAH);
     const retried = await engine.undoStep(incident.id, 'admin-roles', ADELE);
     expect(retried.step.undoable).toBe(false);
     const reverse = fake

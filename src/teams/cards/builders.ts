@@ -1,5 +1,6 @@
 import type { Actor, IncidentView, StepView } from '../../remediation/contract';
 import type { Strings } from '../i18n';
+import { undoStringsFor } from '../i18n/undo';
 import { incidentCardVersion, stepCardVersion } from './cardVersion';
 import type {
   IncidentCardData,
@@ -36,11 +37,20 @@ function formatDuration(startedAt: string | undefined, finishedAt: string | unde
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-export function stepStatusText(step: StepView, strings: Strings): string {
+/** A step's state in words; an undone step never reads "Done", an asked-for undo says who waits. */
+export function stepStatusText(step: StepView, strings: Strings, localeTag?: string): string {
   const status = strings.stepStatus[step.status];
   if (step.status !== 'done') return status;
+  const undo = undoStringsFor(localeTag);
+  if (step.undoStatus === 'done' && step.undoneBy) return undo.undone(step.undoneBy.displayName);
   const verification = step.verified ? strings.cardLabels.verified : strings.cardLabels.notVerified;
-  return `${status} (${verification})`;
+  const done = `${status} (${verification})`;
+  if (step.undoStatus === 'requested' && step.undoRequestedBy) {
+    return `${done} · ${undo.undoRequested(step.undoRequestedBy.displayName)}`;
+  }
+  if (step.undoStatus === 'running') return `${done} · ${undo.undoRunning}`;
+  if (step.undoStatus === 'failed') return `${done} · ${undo.undoFailed}`;
+  return done;
 }
 
 const isTerminal = (step: StepView) => step.status === 'done' || step.status === 'skipped';
@@ -75,7 +85,7 @@ export function buildIncidentCard(
     stepsHeading: labels.steps,
     steps: incident.steps.map((step) => ({
       title: strings.stepTitles[step.id],
-      value: `${stepStatusText(step, strings)}${step.findings.length > 0 ? ` · ${strings.findingCount(step.findings.length)}` : ''}`,
+      value: `${stepStatusText(step, strings, context.localeTag)}${step.findings.length > 0 ? ` · ${strings.findingCount(step.findings.length)}` : ''}`,
     })),
     notice,
     canApproveIncident: incident.status === 'awaiting-approval',
@@ -138,27 +148,34 @@ export function buildStepCard(
     reasons: finding.reasons.map((reason) => ({ text: reason })),
     selected: finding.selectedByDefault ? 'true' : 'false',
   }));
+  const undo = undoStringsFor(context.localeTag);
+  const undoAsked = step.undoStatus === 'requested';
+  const undone = step.undoStatus === 'done';
   const who = [
     step.approvedBy ? `${labels.approvedBy}: ${step.approvedBy.displayName}` : '',
     step.skippedBy ? `${labels.skippedBy}: ${step.skippedBy.displayName}` : '',
+    step.undoRequestedBy ? `${undo.undoRequestedBy}: ${step.undoRequestedBy.displayName}` : '',
+    step.undoneBy && !undoAsked ? `${undo.undoneBy}: ${step.undoneBy.displayName}` : '',
   ]
     .filter((part) => part !== '')
     .join(' · ');
   const statusColor: StepCardData['statusColor'] =
-    step.status === 'done'
-      ? 'Good'
-      : step.status === 'failed'
-        ? 'Attention'
-        : step.status === 'running'
-          ? 'Accent'
-          : 'Default';
+    undone || undoAsked
+      ? 'Warning'
+      : step.status === 'done'
+        ? 'Good'
+        : step.status === 'failed'
+          ? 'Attention'
+          : step.status === 'running'
+            ? 'Accent'
+            : 'Default';
   const canAct = incidentOpen && pending;
   return {
     banner: banner(context),
     labels,
     title: strings.stepTitles[step.id],
     summary: step.summary,
-    statusLine: `${labels.status}: ${stepStatusText(step, strings)}`,
+    statusLine: `${labels.status}: ${stepStatusText(step, strings, context.localeTag)}`,
     statusColor,
     selectable,
     findings,
@@ -174,7 +191,13 @@ export function buildStepCard(
     canSkip: canAct || (incidentOpen && step.status === 'failed'),
     canRetry: incidentOpen && step.status === 'failed',
     canUndo: step.undoable,
-    undoTitle: step.id === 'admin-roles' ? labels.restoreRoles : labels.undo,
+    undoTitle: undoAsked
+      ? step.id === 'admin-roles'
+        ? undo.approveRestore
+        : undo.approveUndo
+      : step.id === 'admin-roles'
+        ? labels.restoreRoles
+        : labels.undo,
     ref: { i: incident.id, s: step.id, v: stepCardVersion(step) },
   };
 }
@@ -193,7 +216,7 @@ export function buildSummaryCard(incident: IncidentView, context: CardContext): 
     subtitle: `${strings.cardLabels.incident} ${incident.id} · ${strings.incidentStatus[incident.status]}`,
     rows: incident.steps.map((step) => ({
       title: strings.stepTitles[step.id],
-      outcome: stepStatusText(step, strings),
+      outcome: stepStatusText(step, strings, context.localeTag),
       who: actorName(step.approvedBy ?? step.skippedBy),
       duration: formatDuration(step.startedAt, step.finishedAt),
     })),

@@ -10,7 +10,10 @@ export function incidentCardVersion(incident: IncidentView): string {
 }
 
 export function stepCardVersion(step: StepView): string {
-  return `${step.status}.${step.results.length}.${step.undoneBy ? 'u' : ''}`;
+  const undo = step.undoStatus
+    ? { requested: 'q', running: 'r', done: 'd', failed: 'f' }[step.undoStatus]
+    : '';
+  return `${step.status}.${step.results.length}.${step.undoneBy ? 'u' : ''}${undo}`;
 }
 
 /** A group card's fingerprint: how many incidents are in each state and how many steps wait. */
