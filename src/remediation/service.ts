@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PolicyConfig } from '../config/config';
-import type { DirectoryUser, M365Services } from '../m365/types';
+import type { DirectoryUser, M365Services, RoleAssignment } from '../m365/types';
 import type { Logger } from '../observability/logger';
 import type {
   ActionRecord,
@@ -34,7 +34,14 @@ import { renderIncidentReport, toJsonLines } from './reporting';
 import { StepRunner } from './stepRunner';
 import type { ActionRun, CrashPoint } from './stepRunner';
 import { executionPrerequisites } from './executionOrder';
-import { GLOBAL_ADMINISTRATOR_ROLE_ID } from './steps/adminRoles';
+import {
+  GLOBAL_ADMINISTRATOR_ROLE_ID,
+  LOCKOUT_STEPS,
+  assertNotLastUsableGlobalAdministrator,
+  holdsGlobalAdministrator,
+  roleGroupsOf,
+} from './steps/globalAdmins';
+import type { StepModule } from './steps/types';
 import { STEP_CATALOGUE } from './steps';
 import type { StepContext } from './steps/types';
 import { planSelected } from './steps/types';
@@ -118,6 +125,9 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
   private readonly runner: StepRunner;
   private readonly sleep: (ms: number) => Promise<void>;
   private globalAdminTail: Promise<void> = Promise.resolve();
+  /** The Global Administrator assignments, briefly shared: only to decide whether the exact check is needed. */
+  private globalAdmins?: { at: number; list: Promise<RoleAssignment[]> };
+  private readonly roleGroups = new Map<string, { at: number; list: Promise<string[]> }>();
 
   constructor(private readonly deps: RemediationServiceDeps) {
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -357,6 +367,7 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
       throw new PolicyError('StepNotActionable', `This step must be done by hand: ${step.manualGuidance}`);
     }
 
+    await this.refuseLockout(incident, id, actor);
     const selection = parsedOptions.selectedFindingIds ?? defaultSelection(step);
     const unknown = selection.filter(
       (findingId) => !step.findings.some((finding) => finding.id === findingId),
@@ -485,9 +496,103 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
   }
 
   /**
-   * Removing a Global Administrator assignment checks "is there another one?" and then writes;
-   * two incidents doing that at once could each see the other and remove both. Those actions
-   * run one at a time across the engine; every other action runs freely.
+   * Blocking, resetting or signing out the last Global Administrator who can sign in would lock
+   * the tenant out: refused at approval (audited, the step stays pending). The same check runs
+   * again just before the write, under the Global Administrator lock (see lockoutGuarded).
+   */
+  private async refuseLockout(incident: IncidentRecord, stepId: StepId, actor: Actor): Promise<void> {
+    if (!LOCKOUT_STEPS.includes(stepId)) return;
+    const ctx = this.context(incident.target);
+    if (!(await this.mayHoldGlobalAdmin(ctx))) return;
+    try {
+      await assertNotLastUsableGlobalAdministrator(
+        ctx,
+        STEP_CATALOGUE[stepId].title,
+        await this.containedUsers(incident.id),
+      );
+    } catch (error) {
+      if (error instanceof PolicyError) {
+        await this.audit({
+          incidentId: incident.id,
+          stepId,
+          actor,
+          event: 'step.approve',
+          outcome: 'refused',
+          detail: `${error.code}: ${error.message}`,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Targets whose sign-in another open incident is blocking or has blocked (and not undone). */
+  private async containedUsers(exceptIncidentId: string): Promise<ReadonlySet<string>> {
+    const contained = new Set<string>();
+    for (const other of await this.deps.store.listIncidents({ openOnly: true })) {
+      if (other.id === exceptIncidentId) continue;
+      const block = await this.deps.store.getStep(other.id, 'block-sign-in');
+      if (block && ['approved', 'running', 'done'].includes(block.status) && block.undoStatus !== 'done') {
+        contained.add(other.target.id.toLowerCase());
+      }
+    }
+    return contained;
+  }
+
+  /** A lockout step's write, preceded by the last-usable-Global-Administrator check (under the lock). */
+  private lockoutGuarded(incidentId: string, stepId: StepId, module: StepModule): StepModule {
+    if (!LOCKOUT_STEPS.includes(stepId)) return module;
+    return {
+      ...module,
+      execute: async (ctx, action) => {
+        if (!(await this.mayHoldGlobalAdmin(ctx))) {
+          return module.execute(ctx, action);
+        }
+        return this.serializeGlobalAdmin(async () => {
+          await assertNotLastUsableGlobalAdministrator(
+            ctx,
+            module.title,
+            await this.containedUsers(incidentId),
+          );
+          return module.execute(ctx, action);
+        });
+      },
+    };
+  }
+
+  /**
+   * A quick "is the target a Global Administrator at all?", from reads shared for a few seconds
+   * (one round trip for approval and execution together). Only a yes leads to the exact check,
+   * which reads afresh under the lock.
+   */
+  private async mayHoldGlobalAdmin(ctx: StepContext): Promise<boolean> {
+    const now = this.deps.clock().getTime();
+    const fresh = (entry: { at: number } | undefined) => entry !== undefined && now - entry.at <= 5_000;
+    if (!fresh(this.globalAdmins)) {
+      const list = this.deps.services.roles.listAssignmentsForRole(GLOBAL_ADMINISTRATOR_ROLE_ID);
+      this.globalAdmins = { at: now, list };
+      // A failed read is not remembered.
+      void list.catch(() => (this.globalAdmins = undefined));
+    }
+    const key = ctx.target.id.toLowerCase();
+    if (!fresh(this.roleGroups.get(key))) {
+      const list = roleGroupsOf(ctx);
+      // Mass incidents touch hundreds of targets: the memo never outgrows one wave.
+      if (this.roleGroups.size >= 2_000) this.roleGroups.clear();
+      this.roleGroups.set(key, { at: now, list });
+      void list.catch(() => this.roleGroups.delete(key));
+    }
+    const [assignments, groups] = await Promise.all([
+      this.globalAdmins?.list,
+      this.roleGroups.get(key)?.list,
+    ]);
+    return holdsGlobalAdministrator(ctx.target.id, assignments ?? [], groups ?? []);
+  }
+
+  /**
+   * Removing a Global Administrator assignment (or blocking, resetting or signing out a user)
+   * checks "is there another usable one?" and then writes; two incidents doing that at once could
+   * each see the other and lock both out. Those actions run one at a time across the engine
+   * (one process; see docs/SECURITY.md); every other action runs freely.
    */
   private async withGlobalAdminLock<T>(
     stepId: StepId,
@@ -497,6 +602,10 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
     if (stepId !== 'admin-roles' || !JSON.stringify(action.payload).includes(GLOBAL_ADMINISTRATOR_ROLE_ID)) {
       return work();
     }
+    return this.serializeGlobalAdmin(work);
+  }
+
+  private serializeGlobalAdmin<T>(work: () => Promise<T>): Promise<T> {
     const result = this.globalAdminTail.then(work);
     this.globalAdminTail = result.then(
       () => undefined,
@@ -525,7 +634,7 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
     }
     const incident = await this.requireIncident(incidentId);
     const step = await this.requireStep(incidentId, stepId);
-    const module = STEP_CATALOGUE[stepId];
+    const module = this.lockoutGuarded(incidentId, stepId, STEP_CATALOGUE[stepId]);
     const ctx = this.context(incident.target);
     const results = new Map<string, ActionResultRecord>(
       step.results.map((result) => [result.actionId, result]),

@@ -2,11 +2,11 @@ import type { GroupMembership, RoleAssignment, RoleEligibility } from '../../m36
 import { PolicyError } from '../contract';
 import type { Finding } from '../contract';
 import type { ActionRecord } from '../storage';
+import { GLOBAL_ADMINISTRATOR_ROLE_ID, usableGlobalAdministrators } from './globalAdmins';
 import { groupMembershipSchema, roleAssignmentSchema, toJson } from './payloads';
 import type { StepContext, StepModule } from './types';
 
-/** Built-in role ids equal their template ids in Entra. */
-export const GLOBAL_ADMINISTRATOR_ROLE_ID = '62e90394-69f5-4237-9190-012177145e10';
+export { GLOBAL_ADMINISTRATOR_ROLE_ID } from './globalAdmins';
 
 const JUSTIFICATION = 'Remediator: account compromised, roles removed until the account is trusted again.';
 const RESTORE_JUSTIFICATION = 'Remediator: undo of a compromised-account remediation.';
@@ -17,16 +17,11 @@ function payloadRecord(action: ActionRecord): Record<string, unknown> {
 }
 
 /**
- * Whether removing the target's Global Administrator assignments would leave none. Group
- * assignments the target belongs to are not counted as others: their members are unknown here.
+ * Whether removing the target's Global Administrator assignments would leave no Global
+ * Administrator who can sign in: assignments to disabled accounts and to groups do not count.
  */
 async function isLastGlobalAdministrator(ctx: StepContext, targetGroupIds: string[]): Promise<boolean> {
-  const assignments = await ctx.services.roles.listAssignmentsForRole(GLOBAL_ADMINISTRATOR_ROLE_ID);
-  const others = assignments.filter(
-    (assignment) =>
-      assignment.principalId !== ctx.target.id && !targetGroupIds.includes(assignment.principalId),
-  );
-  return others.length === 0;
+  return (await usableGlobalAdministrators(ctx, [ctx.target.id, ...targetGroupIds])).length === 0;
 }
 
 function describeScope(scopeId: string): string {
