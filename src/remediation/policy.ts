@@ -1,6 +1,7 @@
 import type { PolicyConfig } from '../config/config';
 import type { DirectoryUser, UsersClient } from '../m365/types';
 import { PolicyError } from './contract';
+import { m365Code } from './errors';
 import type { Actor } from './contract';
 
 export interface PolicyOptions {
@@ -53,6 +54,11 @@ export class Policy {
     if (running) return running;
     const check = this.users
       .checkMemberGroups(actor.id, [groupId])
+      // A sender whose object id is not a user of this tenant is simply not a responder.
+      .catch((error: unknown) => {
+        if (m365Code(error) === 'NotFound') return [];
+        throw error;
+      })
       .then((member) => {
         const isResponder = member.some((id) => id.toLowerCase() === groupId.toLowerCase());
         this.cache.set(actor.id, { isResponder, until: now + this.ttlMs });

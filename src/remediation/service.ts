@@ -29,6 +29,7 @@ import type {
 } from './contract';
 import { m365Code, toStepError } from './errors';
 import { forEachLimited, summarizeGroup } from './groups';
+import { RefusalAudit } from './refusalAudit';
 import { Policy } from './policy';
 import { renderIncidentReport, toJsonLines } from './reporting';
 import { StepRunner } from './stepRunner';
@@ -124,6 +125,8 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
   private readonly policy: Policy;
   private readonly runner: StepRunner;
   private readonly sleep: (ms: number) => Promise<void>;
+  /** Refusals are audited per actor with a cap: a flood of refused clicks adds a bounded number of rows. */
+  private readonly refusals: RefusalAudit;
   private globalAdminTail: Promise<void> = Promise.resolve();
   /** The Global Administrator assignments, briefly shared: only to decide whether the exact check is needed. */
   private globalAdmins?: { at: number; list: Promise<RoleAssignment[]> };
@@ -131,6 +134,10 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
 
   constructor(private readonly deps: RemediationServiceDeps) {
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.refusals = new RefusalAudit(deps.store, {
+      maxPerMinute: 120,
+      clock: () => deps.clock().getTime(),
+    });
     this.policy = new Policy(deps.services.users, deps.policy, {
       clock: deps.clock,
       ...(deps.ownIdentityIds ? { ownIdentityIds: deps.ownIdentityIds } : {}),
@@ -1056,6 +1063,10 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
   }
 
   private async audit(event: Omit<AuditEvent, 'at'>): Promise<void> {
+    if (event.outcome === 'refused') {
+      await this.refusals.record(event);
+      return;
+    }
     await this.deps.store.appendAudit({ at: this.now(), ...event });
   }
 }

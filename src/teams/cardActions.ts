@@ -28,6 +28,8 @@ import type { AdaptiveCard } from './cards/templates';
 import { stringsFor } from './i18n';
 import type { Strings } from './i18n';
 import type { IncidentPresenter } from './incidentPresenter';
+import { undoStringsFor } from './i18n/undo';
+import type { SecretCards } from './secretCards';
 import type { UndoNotices } from './undoNotices';
 import { cardActivity } from './incidentPresenter';
 import { settleWithin, whileRunning } from './progress';
@@ -84,6 +86,8 @@ export interface CardActionOptions {
   groupCards?: GroupPresenter;
   /** Undo requests, approvals and failures told in the incident's conversation and the security channel. */
   undoNotices?: UndoNotices;
+  /** Which message carried which credential to whom: Hide is bound to it. */
+  secretCards?: SecretCards;
 }
 
 const cardResponse = (card: AdaptiveCard): AdaptiveCardInvokeResponse => ({
@@ -299,11 +303,15 @@ export class CardActionRouter {
       const approver = this.approver(context);
       const work = engine.approveAllRemaining(current.id, context.actor);
       const followUp = async () => {
+        let refused = false;
         try {
           await this.followSteps(current, work);
           const result = await work.catch((error: unknown) => {
             // A refusal is answered on the clicked card below; nothing to follow up.
-            if (error instanceof PolicyError) return undefined;
+            if (error instanceof PolicyError) {
+              refused = true;
+              return undefined;
+            }
             throw error;
           });
           if (result?.secret) {
@@ -311,7 +319,9 @@ export class CardActionRouter {
             await presenter.deliverSecret(result.incident, stepId, result.secret, approver, clickedIn);
           }
         } finally {
-          await presenter.refresh(current.id);
+          // A refused click that changed nothing updates no card (a flood of refusals costs no
+          // updates); a refusal part-way through (the last Global Administrator) still refreshes.
+          if (!refused || (await this.changedSince(current))) await presenter.refresh(current.id);
         }
       };
       // Step cards follow the run from the start, not only after the fast answer.
@@ -322,6 +332,14 @@ export class CardActionRouter {
       if (finished === 'fulfilled') return presenter.incidentCard((await work).incident, context.locale);
       return presenter.incidentCard(current, context.locale, context.strings.stepStatus.running);
     });
+  }
+
+  private async changedSince(before: IncidentView): Promise<boolean> {
+    const now = await this.options.engine.getIncident(before.id);
+    if (!now) return false;
+    const fingerprint = (incident: IncidentView) =>
+      `${incidentCardVersion(incident)}|${incident.steps.map(stepCardVersion).join(',')}`;
+    return fingerprint(now) !== fingerprint(before);
   }
 
   /**
@@ -504,9 +522,21 @@ export class CardActionRouter {
     return buildAlertCard(claimed, notice);
   }
 
-  /** Replaces the credential card with one that no longer holds it. */
+  /**
+   * Replaces the credential card with one that no longer holds it: only the credential's
+   * recipient, only on the message that carried it (refused and audited otherwise).
+   */
   private async hideSecret(context: ActionContext): Promise<AdaptiveCard> {
-    const { engine, presenter } = this.options;
+    const { engine, presenter, secretCards } = this.options;
+    const { activity } = context.turn;
+    if (!(await secretCards?.mayHide(activity.replyToId, activity.from?.id, activity.conversation?.id))) {
+      await this.refusals.record({
+        actor: context.actor,
+        event: 'card.secret.hide',
+        detail: 'not the credential message of this user in this chat',
+      });
+      throw new PolicyError('StepNotActionable', undoStringsFor(context.locale).hideRefused);
+    }
     const incident = await engine.getIncident(context.data.i);
     const card = presenter.secretCard(
       { incidentId: context.data.i, stepId: context.data.s ?? '' },

@@ -70,6 +70,12 @@ export class Commands {
     unrecognised: string[],
   ): Promise<void> {
     const strings = stringsFor(context.activity.locale);
+    // Refused before anything is looked up: a non-responder must not learn whether an account exists.
+    if (!(await this.deps.engine.isResponder(actor))) {
+      await this.refusals.record({ actor, event: 'incident.refused', detail: 'NotResponder' });
+      await this.assertResponder(context, actor);
+      return;
+    }
     const resolutions = await this.resolveTargets(context, targets);
     const unknown = [...resolutions.filter((r) => !r.ok).map((r) => r.label), ...unrecognised];
     const known = resolutions.filter((r): r is Extract<Resolution, { ok: true }> => r.ok);

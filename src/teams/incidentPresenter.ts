@@ -8,6 +8,7 @@ import { buildIncidentCard, buildSecretCard, buildStepCard, buildSummaryCard } f
 import type { CardContext } from './cards/builders';
 import type { AdaptiveCard, CardTemplates } from './cards/templates';
 import type { ConversationGateway } from './gateway';
+import type { SecretCards } from './secretCards';
 import { localeTagFor, stringsFor } from './i18n';
 
 export interface PresenterOptions {
@@ -20,6 +21,8 @@ export interface PresenterOptions {
   fourEyes: boolean;
   /** Teams channel (conversation id) told about every completed incident. */
   securityChannelId?: string;
+  /** Where each credential went, so only its recipient can hide it. */
+  secretCards?: SecretCards;
 }
 
 /** The security channel is reached through the service URL and tenant of the conversation the incident started in. */
@@ -216,7 +219,14 @@ export class IncidentPresenter {
       ),
     );
     if (clickedIn.personal) {
-      for (const card of cards) await this.options.gateway.send(clickedIn.reference, card);
+      for (const card of cards) {
+        const activityId = await this.options.gateway.send(clickedIn.reference, card);
+        await this.options.secretCards?.remember(
+          activityId,
+          approver.channelUserId,
+          clickedIn.reference.conversation?.id,
+        );
+      }
       return;
     }
     const strings = stringsFor(clickedIn.locale);
@@ -224,7 +234,16 @@ export class IncidentPresenter {
     let failed = 0;
     for (const card of cards) {
       try {
-        await this.options.gateway.sendPrivately(clickedIn.reference, approver.channelUserId, card);
+        const delivery = await this.options.gateway.sendPrivately(
+          clickedIn.reference,
+          approver.channelUserId,
+          card,
+        );
+        await this.options.secretCards?.remember(
+          delivery.activityId,
+          approver.channelUserId,
+          delivery.conversationId,
+        );
       } catch (error) {
         // Never fall back to the group: the credential is dropped and the responder told how to get a new one.
         failed += 1;

@@ -18,6 +18,7 @@ import { IncidentPresenter } from './incidentPresenter';
 import { KeyValueStorage } from './keyValueStorage';
 import type { MemberResolver } from './members';
 import { TeamsMemberResolver } from './members';
+import { SecretCards } from './secretCards';
 import { UndoNotices } from './undoNotices';
 
 export { RemediatorBot } from './bot';
@@ -67,6 +68,7 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   const { logger } = options;
   const background = new BackgroundTasks((error) => logger.error({ err: error }, 'background work failed'));
   const templates = new CardTemplates(options.cardsDir);
+  const secretCards = new SecretCards(options.store);
   const presenter = new IncidentPresenter({
     engine: options.engine,
     gateway: options.gateway,
@@ -76,6 +78,7 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     simulated: options.simulated,
     fourEyes: options.fourEyes,
     ...(options.securityChannelId ? { securityChannelId: options.securityChannelId } : {}),
+    secretCards,
   });
   const groups = new GroupPresenter({
     engine: options.engine,
@@ -112,6 +115,7 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     groups: groupActions,
     groupCards: groups,
     undoNotices,
+    secretCards,
     ...(options.progress?.incidentMs !== undefined
       ? { incidentProgressMs: options.progress.incidentMs }
       : {}),

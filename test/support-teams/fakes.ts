@@ -366,13 +366,15 @@ export class RecordingGateway implements ConversationGateway {
     userChannelId: string,
     activity: Partial<Activity>,
   ): Promise<PrivateDelivery> {
+    const activityId = `activity-${this.next++}`;
     this.calls.push({
       method: 'sendPrivately',
       conversationId: reference.conversation?.id,
+      activityId,
       userChannelId,
       activity,
     });
-    return { conversationId: `personal-${userChannelId}`, activityId: `activity-${this.next++}` };
+    return { conversationId: `personal-${userChannelId}`, activityId };
   }
 
   /** Everything sent into one conversation, as JSON text. */

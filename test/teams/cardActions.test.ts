@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Activity, InvokeResponse } from 'botbuilder';
 import type { IncidentView, StepView } from '../../src/remediation/contract';
 import { incidentCardVersion, stepCardVersion } from '../../src/teams/cards/cardVersion';
 import { ADELE, ALEX } from '../support-teams/fakes';
@@ -186,12 +187,45 @@ describe('secrets', () => {
     expect(harness.gateway.textIn(GROUP.id)).not.toContain(secret);
     expect(harness.gateway.textIn(GROUP.id)).toContain('sent privately to Adele Vance');
 
-    const hidden = await harness.click('secret.hide', { i: incident.id, s: 'reset-password' }, USERS.adele, {
-      id: `personal-${USERS.adele.id}`,
-      conversationType: 'personal',
-    });
+    const adelesChat = { id: `personal-${USERS.adele.id}`, conversationType: 'personal' };
+    const hide = async (from: typeof USERS.adele, replyToId: string | undefined, conversation: object) => {
+      const replies = await harness.send({
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        from,
+        ...(replyToId ? { replyToId } : {}),
+        conversation: conversation as Activity['conversation'],
+        value: {
+          action: {
+            type: 'Action.Execute',
+            verb: 'secret.hide',
+            data: { i: incident.id, s: 'reset-password' },
+          },
+        },
+      });
+      return (replies.find((reply) => reply.type === 'invokeResponse')?.value ?? {}) as InvokeResponse;
+    };
+    const carrier = privateSends[0]?.activityId;
+    const overwritten: (string | undefined)[] = [];
+    const update = harness.adapter.updateActivity.bind(harness.adapter);
+    harness.adapter.updateActivity = async (context, activity) => {
+      overwritten.push(activity.id);
+      return update(context, activity);
+    };
+    // Someone else, another message, or another chat: refused, and no message is overwritten.
+    for (const [from, replyToId, conversation] of [
+      [USERS.alex, carrier, adelesChat],
+      [USERS.adele, 'card-activity', adelesChat],
+      [USERS.adele, carrier, GROUP],
+    ] as const) {
+      const refused = await hide(from, replyToId, conversation);
+      expect(bodyText(refused)).toContain('Only the responder who received a credential can hide it');
+    }
+    expect(overwritten).toEqual([]);
+    const hidden = await hide(USERS.adele, carrier, adelesChat);
     expect(bodyText(hidden)).not.toContain(secret);
     expect(bodyText(hidden)).toContain('hidden');
+    expect(overwritten).toEqual([carrier]);
   });
 
   it('in a personal chat the secret card is posted right there', async () => {

@@ -23,6 +23,7 @@ const en = {
     `Restoring the admin roles of ${target} needs a second responder: nothing has changed yet. Another responder approves it on the step card (or types the same command).`,
   otherConversation:
     'That incident was opened in another conversation, so nothing was done. Act on it where it was opened.',
+  hideRefused: 'Only the responder who received a credential can hide it, on the message that carried it.',
 };
 
 type UndoStrings = typeof en;
@@ -46,6 +47,7 @@ const nbNO: UndoStrings = {
     `Gjenoppretting av adminrollene til ${target} krever en ny responder: ingenting er endret ennå. En annen responder godkjenner det på trinnkortet (eller skriver den samme kommandoen).`,
   otherConversation:
     'Den hendelsen ble åpnet i en annen samtale, så ingenting ble gjort. Handle der den ble åpnet.',
+  hideRefused: 'Bare responderen som fikk et passord kan skjule det, på meldingen som inneholdt det.',
 };
 
 export function undoStringsFor(locale: string | undefined): UndoStrings {

@@ -5,6 +5,8 @@ export interface ConnectorCall {
   method: string;
   url: string;
   body: string;
+  /** The id answered for a posted activity or a created conversation. */
+  responseId?: string;
 }
 
 export interface FakeConnector {
@@ -30,7 +32,8 @@ export async function startFakeConnector(
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
       const url = req.url ?? '';
-      calls.push({ method: req.method ?? '', url, body });
+      const call: ConnectorCall = { method: req.method ?? '', url, body };
+      calls.push(call);
       res.setHeader('content-type', 'application/json');
       const member = /\/members\/([^/?]+)/.exec(url);
       if (req.method === 'GET' && member?.[1]) {
@@ -41,11 +44,13 @@ export async function startFakeConnector(
       }
       if (req.method === 'POST' && /^\/v3\/conversations\/?$/.test(url)) {
         const id = `private-${next++}`;
+        call.responseId = id;
         privateConversationIds.push(id);
         res.end(JSON.stringify({ id }));
         return;
       }
-      res.end(JSON.stringify({ id: `sent-${next++}` }));
+      call.responseId = `sent-${next++}`;
+      res.end(JSON.stringify({ id: call.responseId }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
