@@ -33,10 +33,10 @@ const STRANGER: Person = {
 };
 
 describe('a flood of refused actions', () => {
-  it('1,000 "compromised" messages from a non-responder: bounded audit rows with a count, never "Looking at…"', async () => {
+  it('300 "compromised" messages from a non-responder: bounded audit rows with a count, never "Looking at…"', async () => {
     const h = await start();
     const replies: string[] = [];
-    for (let n = 0; n < 1000; n += 1)
+    for (let n = 0; n < 300; n += 1)
       replies.push(...(await h.say(PEOPLE.lynne, 'compromised MeganB@contoso.com')));
     expect(replies.every((reply) => /not a member of the responders group/.test(reply))).toBe(true);
     expect(replies.some((reply) => reply.includes('Looking at'))).toBe(false);
