@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from './config/config';
 import type { AppConfig } from './config/config';
 import { createLogger, SecretRegistry } from './observability/logger';
 import type { Logger } from './observability/logger';
-import { AlertWebhook } from './security/alertWebhook';
+import { AlertWebhook, StoreReplayMemory } from './security/alertWebhook';
 import type { BotAuthenticationEndpoints } from './server/botAuthentication';
 import type { RemediationEngine } from './remediation';
 import {
@@ -123,6 +123,8 @@ export async function startRemediator(options: StartOptions): Promise<RunningRem
             sink: new TeamsAlertSink({ inbox: alertInbox, routes, gateway, logger }),
             audit: store,
             logger,
+            // Shared by every instance and kept across restarts: a captured request stays refused.
+            replay: new StoreReplayMemory(store),
           }),
         }
       : {}),

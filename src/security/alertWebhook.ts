@@ -1,6 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from '../observability/logger';
+import type { KeyValueStore } from '../store/types';
 import { RefusalAudit } from './refusalAudit';
 import type { AuditSink } from './refusalAudit';
 
@@ -89,6 +90,71 @@ export interface AlertWebhookOptions {
   windowMs?: number;
   /** Signatures remembered within the window, bounded so a flood cannot exhaust memory. */
   maxRemembered?: number;
+  /**
+   * Where accepted signatures are remembered. Default: this process's memory, which a restart
+   * forgets and another instance never sees; the bot passes the shared store.
+   */
+  replay?: ReplayMemory;
+}
+
+/** Accepted signatures, remembered until the window closes, so a replayed request is refused. */
+export interface ReplayMemory {
+  /** Remembers `key` until `until`: 'new' the first time, 'seen' for a replay, 'full' when out of room. */
+  remember(key: string, until: number, now: number): Promise<'new' | 'seen' | 'full'>;
+  /** Forgets a signature (its alert was not delivered, so the SIEM's retry must be accepted). */
+  forget(key: string): Promise<void>;
+}
+
+/** One process's memory, bounded. */
+export class InMemoryReplayMemory implements ReplayMemory {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly maxRemembered = 10_000) {}
+
+  async remember(key: string, until: number, now: number): Promise<'new' | 'seen' | 'full'> {
+    for (const [known, expires] of this.seen) {
+      if (expires > now) break;
+      this.seen.delete(known);
+    }
+    if ((this.seen.get(key) ?? 0) > now) return 'seen';
+    // Fail closed rather than forget a signature that could then be replayed.
+    if (this.seen.size >= this.maxRemembered) return 'full';
+    this.seen.set(key, until);
+    return 'new';
+  }
+
+  async forget(key: string): Promise<void> {
+    this.seen.delete(key);
+  }
+}
+
+const REPLAY_KEY_PREFIX = 'security/alert-signatures/';
+
+/**
+ * The project's store as replay memory: survives a restart and is shared by every instance.
+ * The first writer of a signature wins (create-if-absent), so two instances receiving the same
+ * request at once accept it once. Only verified signatures are written, so junk cannot fill it.
+ */
+export class StoreReplayMemory implements ReplayMemory {
+  constructor(private readonly store: KeyValueStore) {}
+
+  async remember(key: string, until: number, now: number): Promise<'new' | 'seen' | 'full'> {
+    const storeKey = REPLAY_KEY_PREFIX + createHash('sha256').update(key).digest('hex');
+    if (await this.store.createItem(storeKey, { until })) return 'new';
+    const existing = await this.store.getItem(storeKey);
+    const remembered =
+      typeof existing?.value === 'object' && existing.value !== null && 'until' in existing.value;
+    const expires = remembered
+      ? Number((existing.value as { until: unknown }).until)
+      : Number.POSITIVE_INFINITY;
+    if (!existing || expires > now) return 'seen';
+    // An expired signature (its timestamp is stale anyway): take it over only if nobody else did.
+    return (await this.store.setItem(storeKey, { until }, existing.eTag)) ? 'new' : 'seen';
+  }
+
+  async forget(key: string): Promise<void> {
+    await this.store.deleteItem(REPLAY_KEY_PREFIX + createHash('sha256').update(key).digest('hex'));
+  }
 }
 
 export function signAlert(secret: string, timestamp: string, rawBody: string): string {
@@ -113,21 +179,20 @@ function signaturesMatch(expected: string, received: string): boolean {
 }
 
 export class AlertWebhook {
-  private readonly seen = new Map<string, number>();
+  private readonly replay: ReplayMemory;
   private readonly refusals: RefusalAudit;
   private readonly clock: () => number;
   private readonly windowMs: number;
-  private readonly maxRemembered: number;
 
   constructor(private readonly options: AlertWebhookOptions) {
     this.clock = options.clock ?? Date.now;
     this.windowMs = options.windowMs ?? REPLAY_WINDOW_MS;
-    this.maxRemembered = options.maxRemembered ?? 10_000;
+    this.replay = options.replay ?? new InMemoryReplayMemory(options.maxRemembered ?? 10_000);
     this.refusals = new RefusalAudit(options.audit, { clock: this.clock });
   }
 
   async handle(request: AlertRequest): Promise<AlertResponse> {
-    const verdict = this.verify(request);
+    const verdict = await this.verify(request);
     if (!verdict.ok) {
       await this.refuse(verdict.code, verdict.detail);
       return {
@@ -144,7 +209,7 @@ export class AlertWebhook {
       ({ reference } = await this.options.sink.raise(verdict.alert));
     } catch (error) {
       // Not delivered: forget the signature, so the SIEM's retry of this very request is accepted.
-      this.seen.delete(verdict.signatureKey);
+      await this.replay.forget(verdict.signatureKey);
       this.options.logger.error({ err: error, alertId: verdict.alert.alertId }, 'alert could not be posted');
       await this.options.audit.appendAudit({
         at: new Date(this.clock()).toISOString(),
@@ -164,11 +229,12 @@ export class AlertWebhook {
   }
 
   /** Signature, freshness, replay, then the body: in that order, so unsigned input is never parsed. */
-  verify(
+  async verify(
     request: AlertRequest,
-  ):
+  ): Promise<
     | { ok: true; alert: Alert; signatureKey: string }
-    | { ok: false; status: number; code: AlertRefusal; detail: string; issues?: string[] } {
+    | { ok: false; status: number; code: AlertRefusal; detail: string; issues?: string[] }
+  > {
     const secret = this.options.secret;
     if (!secret) {
       return { ok: false, status: 503, code: 'NotConfigured', detail: 'no webhook secret is configured' };
@@ -194,11 +260,7 @@ export class AlertWebhook {
         detail: 'timestamp outside the 5-minute window',
       };
     }
-    this.forgetExpired(now);
     const key = signature.trim().toLowerCase();
-    if (this.seen.has(key)) {
-      return { ok: false, status: 409, code: 'Replayed', detail: 'this signed request was already received' };
-    }
     let json: unknown;
     try {
       json = JSON.parse(raw);
@@ -212,20 +274,16 @@ export class AlertWebhook {
         .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
       return { ok: false, status: 400, code: 'InvalidBody', detail: issues.join('; '), issues };
     }
+    // Remembered only once it is known good: a genuine request is accepted exactly once.
+    const remembered = await this.replay.remember(key, now + this.windowMs, now);
+    if (remembered === 'seen') {
+      return { ok: false, status: 409, code: 'Replayed', detail: 'this signed request was already received' };
+    }
     // Fail closed rather than forget a signature that could then be replayed.
-    if (this.seen.size >= this.maxRemembered) {
+    if (remembered === 'full') {
       return { ok: false, status: 429, code: 'TooManyAlerts', detail: 'too many alerts within the window' };
     }
-    // Remembered only once it is known good: a genuine request is accepted exactly once.
-    this.seen.set(key, now + this.windowMs);
     return { ok: true, alert: parsed.data, signatureKey: key };
-  }
-
-  private forgetExpired(now: number): void {
-    for (const [key, until] of this.seen) {
-      if (until > now) break;
-      this.seen.delete(key);
-    }
   }
 
   private async refuse(code: AlertRefusal, detail: string): Promise<void> {

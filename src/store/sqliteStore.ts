@@ -280,6 +280,14 @@ export class SqliteStore implements Store {
     return result.changes === 1 ? nextETag : undefined;
   }
 
+  async createItem(key: string, value: Json): Promise<string | undefined> {
+    const eTag = randomUUID();
+    const result = this.db
+      .prepare('INSERT INTO kv (key, value, etag) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING')
+      .run(key, JSON.stringify(value), eTag);
+    return result.changes === 1 ? eTag : undefined;
+  }
+
   async deleteItem(key: string, eTag?: string): Promise<boolean> {
     if (eTag === undefined || eTag === '*') {
       this.db.prepare('DELETE FROM kv WHERE key = ?').run(key);

@@ -16,6 +16,8 @@ export interface KeyValueStore {
   getItem(key: string): Promise<KeyValueEntry | undefined>;
   /** Returns the new eTag, or undefined when `eTag` no longer matches (someone else wrote). */
   setItem(key: string, value: Json, eTag?: string): Promise<string | undefined>;
+  /** Writes only when the key does not exist yet (first writer wins); undefined when it exists. */
+  createItem(key: string, value: Json): Promise<string | undefined>;
   /** False when `eTag` no longer matches; true when deleted or already absent. */
   deleteItem(key: string, eTag?: string): Promise<boolean>;
 }

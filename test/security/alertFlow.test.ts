@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_SIGNATURE_HEADER, ALERT_TIMESTAMP_HEADER, signAlert } from '../../src/security/alertWebhook';
 import { startHarness } from './support/remediatorHarness';
@@ -114,5 +117,44 @@ describe('an alert from the SIEM raises a card; nothing happens until responders
   it('a second click on the alert opens nothing more', async () => {
     await h.click(PEOPLE.adele, 'alert.investigate', { i: reference }, SECURITY_THREAD);
     expect(await h.app.engine.listOpenIncidents()).toHaveLength(1);
+  });
+});
+
+describe('the webhook’s replay memory lives in the store', () => {
+  it('a captured request replayed after a restart (a new instance on the same store) is refused', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'remediator-replay-'));
+    const rawBody = JSON.stringify(alert);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const send = (url: string) =>
+      fetch(`${url}/api/alerts`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [ALERT_TIMESTAMP_HEADER]: timestamp,
+          [ALERT_SIGNATURE_HEADER]: signAlert(SECRET, timestamp, rawBody),
+        },
+        body: rawBody,
+      });
+    const env = { SECRET_ALERT_WEBHOOK_SECRET: SECRET, SECURITY_CHANNEL_ID };
+    try {
+      const first = await startHarness({ env, dataDir });
+      await first.say(PEOPLE.alex, 'help');
+      expect((await send(first.app.url)).status).toBe(202);
+      await first.close();
+
+      const second = await startHarness({ env, dataDir });
+      try {
+        await second.say(PEOPLE.alex, 'help');
+        const before = second.connector.calls.length;
+        const replayed = await send(second.app.url);
+        expect(replayed.status).toBe(409);
+        expect(((await replayed.json()) as { error?: string }).error).toBe('Replayed');
+        expect(second.connector.calls.length).toBe(before);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -347,6 +347,23 @@ export class AzureTableStore implements Store {
     }
   }
 
+  async createItem(key: string, value: Json): Promise<string | undefined> {
+    await this.ready();
+    try {
+      return requireETag(
+        await this.tables.botState.createEntity({
+          partitionKey: keyValuePartition(key),
+          rowKey: KEY_VALUE_ROW,
+          key,
+          ...toJsonColumns(value, `key-value entry ${key}`),
+        }),
+      );
+    } catch (error) {
+      if (hasStatus(error, HTTP_CONFLICT)) return undefined;
+      throw error;
+    }
+  }
+
   async deleteItem(key: string, eTag?: string): Promise<boolean> {
     await this.ready();
     if (eTag !== undefined && eTag !== '*' && !looksLikeTableETag(eTag)) {

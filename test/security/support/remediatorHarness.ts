@@ -45,7 +45,7 @@ export function contosoFixture(): FixtureObject {
 
 /** The whole product over HTTP: simulated tenant, real engine and store, a fake Bot Connector. */
 export async function startHarness(
-  options: { fixture?: FixtureObject; env?: Record<string, string> } = {},
+  options: { fixture?: FixtureObject; env?: Record<string, string>; dataDir?: string } = {},
 ): Promise<Harness> {
   const tenant = await startSimulatedTenant({
     port: 0,
@@ -54,7 +54,8 @@ export async function startHarness(
   const connector = await startFakeConnector(
     Object.fromEntries(Object.values(PEOPLE).map((person) => [person.id, person])),
   );
-  const store = createSqliteStore({ inMemory: true });
+  // A data folder makes the store outlive the app: a restart test starts a second app on it.
+  const store = createSqliteStore(options.dataDir ? { dataDir: options.dataDir } : { inMemory: true });
   const app = await startRemediator({
     config: loadConfig({
       LOCAL_DEMO: 'true',

@@ -515,6 +515,18 @@ export function describeStoreConformance(name: string, newLocation: NewStoreLoca
         expect(await store.getItem('user/alex')).toEqual({ value: { count: 2 }, eTag: updated });
       });
 
+      it('creates only when absent: of many writers racing for one key exactly one wins', async () => {
+        const { store } = await open();
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, n) => store.createItem('security/claim', { writer: n })),
+        );
+        const winners = results.filter((eTag) => eTag !== undefined);
+        expect(winners).toHaveLength(1);
+        const stored = await store.getItem('security/claim');
+        expect(stored?.eTag).toBe(winners[0]);
+        expect(await store.createItem('security/claim', { writer: 'late' })).toBeUndefined();
+      });
+
       it('deletes with an eTag only while it is current, and treats an absent key as deleted', async () => {
         const { store } = await open();
         const stale = await store.setItem('state', 1);
