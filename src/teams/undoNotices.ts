@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger';
 import type { StepOutcome, StepView } from '../remediation/contract';
-import { inertText } from '../security/inertText';
+import { inertText } from '../remediation/inertText';
 import type { CardRegistry } from './cardRegistry';
 import type { ConversationGateway } from './gateway';
 import { stringsFor } from './i18n';
