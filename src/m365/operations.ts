@@ -113,6 +113,18 @@ export const OPERATIONS = {
     permissions: ['Mail.ReadBasic.All'],
     whenWithheld: 'The rule is still listed; its target folder is shown by id instead of by name.',
   },
+  'mailRules.getWellKnownFolder': {
+    description: "identify a rule's target folder in any mailbox language",
+    call: 'GET /users/{id}/mailFolders/{wellKnownName}?$select=id,displayName,parentFolderId',
+    permissions: ['Mail.ReadBasic.All'],
+    whenWithheld: 'Target folders are judged by their names only.',
+  },
+  'mailRules.listTenantDomains': {
+    description: "read the tenant's accepted domains (inside or outside)",
+    call: 'GET /domains?$select=id,isVerified,supportedServices',
+    permissions: ['Domain.Read.All'],
+    whenWithheld: "Only the user's own mail domain counts as inside the tenant.",
+  },
   'mailRules.disableInboxRule': {
     description: 'disable an inbox rule',
     call: 'PATCH /users/{id}/mailFolders/inbox/messageRules/{ruleId} {"isEnabled":false}',

@@ -57,6 +57,47 @@ export interface TemporaryAccessPass {
 }
 
 /** One inbox rule, whichever API it was read through. */
+/** Where a rule's target folder sits in the mailbox, independent of the mailbox's language. */
+export interface FolderIdentity {
+  /** Graph well-known name of the folder itself (deleteditems, archive, junkemail, ...). */
+  wellKnownName?: string;
+  /** Well-known name of the nearest default folder the folder sits under (a subfolder of Deleted Items: deleteditems). */
+  within?: string;
+}
+
+/** A mailbox folder that has a Graph well-known name. */
+export interface WellKnownFolder {
+  wellKnownName: string;
+  id: string;
+  displayName: string;
+  parentFolderId?: string;
+}
+
+/** Conditions of an inbox rule (or, as `exceptions`, the ExceptIf… side). Lists are OR-ed. */
+export interface InboxRuleConditions {
+  subjectContains: string[];
+  bodyContains: string[];
+  subjectOrBodyContains: string[];
+  fromAddresses: string[];
+  senderContains: string[];
+  /** Exchange RecipientAddressContainsWords / Graph recipientContains. */
+  recipientContains?: string[];
+  /** Exchange SentTo / Graph sentToAddresses. */
+  sentToAddresses?: string[];
+  /** Exchange HeaderContainsWords / Graph headerContains. */
+  headerContains?: string[];
+  /**
+   * Exchange MessageTypeMatches values (AutomaticReply, AutomaticForward, Encrypted, Calendaring,
+   * CalendaringResponse, PermissionControlled, Voicemail, Signed, ApprovalRequest, ReadReceipt,
+   * NonDeliveryReport); Graph's is… flags are mapped to the same names.
+   */
+  messageTypes?: string[];
+  hasAttachments?: boolean;
+  importance?: string;
+  /** Exchange WithinSizeRangeMinimum/Maximum, Graph withinSizeRange; in kilobytes. */
+  sizeRange?: { minimumKilobytes?: number; maximumKilobytes?: number };
+}
+
 export interface InboxRule {
   /** Graph messageRule id, or Exchange rule Identity. */
   id: string;
@@ -67,24 +108,26 @@ export interface InboxRule {
   hidden: boolean;
   readOnly: boolean;
   priority: number;
-  conditions: {
-    subjectContains: string[];
-    bodyContains: string[];
-    subjectOrBodyContains: string[];
-    fromAddresses: string[];
-    senderContains: string[];
-  };
+  conditions: InboxRuleConditions;
+  /** Exchange ExceptIf… / Graph exceptions: mail these match is left alone. */
+  exceptions?: Partial<InboxRuleConditions>;
   actions: {
     forwardTo: string[];
     redirectTo: string[];
     forwardAsAttachmentTo: string[];
     delete: boolean;
     permanentDelete: boolean;
-    /** Display name of the target folder, e.g. "RSS Subscriptions". */
+    /** Display name (or Exchange path) of the target folder, e.g. "RSS Subscriptions". */
     moveToFolder?: string;
+    moveToFolderIdentity?: FolderIdentity;
+    /** Display name (or Exchange path) of the folder a copy goes to. */
+    copyToFolder?: string;
+    copyToFolderIdentity?: FolderIdentity;
     markAsRead: boolean;
     stopProcessingRules: boolean;
   };
+  /** When the rule was created or last changed, where audit data says (New-/Set-InboxRule). */
+  changedDateTime?: string;
 }
 
 /** Parameters to re-create a rule on undo (Exchange New-InboxRule). */
@@ -209,6 +252,10 @@ export interface MailRulesClient {
   /** Graph messageRules, following @odata.nextLink to the end. Hidden rules are never listed here. */
   listInboxRules(userId: string): Promise<InboxRule[]>;
   getInboxRule(userId: string, ruleId: string): Promise<InboxRule>;
+  /** The mailbox's Graph well-known folders (for resolving Exchange folder paths in any language). */
+  listWellKnownFolders(userId: string): Promise<WellKnownFolder[]>;
+  /** The tenant's accepted domains (Graph GET /domains), lower case. */
+  listTenantDomains(): Promise<string[]>;
   disableInboxRule(userId: string, ruleId: string): Promise<WriteResult>;
   deleteInboxRule(userId: string, ruleId: string): Promise<WriteResult>;
 }

@@ -2,6 +2,7 @@
  * The engine's public face: what the Teams bot, the CLI and the alert webhook drive.
  * Nothing here knows about Teams or botbuilder (DESIGN.md dependency rule).
  */
+import type { Message } from '../i18n/message';
 
 /** In the order the engine proposes them: containment first, evidence last. */
 export const STEP_IDS = [
@@ -49,6 +50,10 @@ export interface Finding {
   suspicion: Suspicion;
   /** Whether the engine proposes acting on it unless the responder deselects it. */
   selectedByDefault: boolean;
+  /** The title as data, rendered per locale at the edge; `title` is its English rendering. */
+  titleMessage?: Message;
+  /** The reasons as data, rendered per locale at the edge; `reasons` are their English rendering. */
+  reasonMessages?: Message[];
 }
 
 export interface PlannedAction {
@@ -56,6 +61,8 @@ export interface PlannedAction {
   findingId?: string;
   /** What will change, in one sentence. */
   description: string;
+  /** The description as data, rendered per locale at the edge. */
+  descriptionMessage?: Message;
 }
 
 export interface StepError {
@@ -78,6 +85,8 @@ export interface StepView {
   title: string;
   /** Why this step matters, one sentence. */
   summary: string;
+  /** The summary as data, rendered per locale at the edge. */
+  summaryMessage?: Message;
   status: StepStatus;
   findings: Finding[];
   actions: PlannedAction[];

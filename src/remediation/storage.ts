@@ -6,6 +6,7 @@
  * same interface can be implemented on Azure Table Storage (If-Match on ETag) as well
  * as on SQLite. Records are plain JSON: nothing here holds a password or TAP.
  */
+import type { Message } from '../i18n/message';
 import type {
   Actor,
   ApproveStepOptions,
@@ -39,6 +40,8 @@ export interface ActionRecord {
   id: string;
   findingId?: string;
   description: string;
+  /** The description as data, rendered per locale at the edge. */
+  descriptionMessage?: Message;
   kind: string;
   payload: Json;
 }

@@ -25,6 +25,7 @@ function toPlannedAction(action: ActionRecord): PlannedAction {
     id: action.id,
     ...(action.findingId !== undefined ? { findingId: action.findingId } : {}),
     description: action.description,
+    ...(action.descriptionMessage !== undefined ? { descriptionMessage: action.descriptionMessage } : {}),
   };
 }
 
@@ -35,6 +36,7 @@ export function toStepView(step: StepRecord): StepView {
     id: step.stepId,
     title: module.title,
     summary: module.summary,
+    ...(module.summaryMessage !== undefined ? { summaryMessage: module.summaryMessage } : {}),
     status: step.status,
     findings: step.findings,
     actions: proposedActions(step).map(toPlannedAction),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { InboxRule } from '../../src/m365/types';
 import type { Suspicion } from '../../src/remediation/contract';
 import { isInsideTenant, scoreInboxRule } from '../../src/remediation/rules/scoreInboxRule';
+import { renderMessage } from '../../src/i18n/findings';
 
 type RuleOverrides = Partial<Omit<InboxRule, 'conditions' | 'actions'>> & {
   conditions?: Partial<InboxRule['conditions']>;
@@ -98,15 +99,15 @@ const cases: Case[] = [
     reason: 'permanently deletes mail',
   },
   {
-    name: 'plain delete from a spam sender',
+    name: 'plain delete from a promotional sender is everyday filtering',
     rule: rule({ conditions: { fromAddresses: ['promo@shop.example'] }, actions: { delete: true } }),
-    suspicion: 'medium',
+    suspicion: 'low',
     reason: 'deletes mail from promo@shop.example',
   },
   {
-    name: 'move to RSS Subscriptions',
+    name: 'move everything to RSS Subscriptions',
     rule: rule({ actions: { moveToFolder: 'RSS Subscriptions' } }),
-    suspicion: 'medium',
+    suspicion: 'high',
     reason: "to 'RSS Subscriptions', a folder people rarely look at",
   },
   {
@@ -122,20 +123,24 @@ const cases: Case[] = [
     reason: "whose subject contains 'Contoso Retail'",
   },
   {
-    name: 'move to Archive and mark as read',
+    name: 'move everything to Archive and mark as read',
     rule: rule({ actions: { moveToFolder: 'Archive', markAsRead: true } }),
+    suspicion: 'high',
+  },
+  {
+    name: 'move one subject to Notes',
+    rule: rule({ conditions: { subjectContains: ['Weekly'] }, actions: { moveToFolder: 'Notes' } }),
     suspicion: 'medium',
   },
-  { name: 'move to Notes', rule: rule({ actions: { moveToFolder: 'Notes' } }), suspicion: 'medium' },
   {
-    name: 'move to Conversation History',
+    name: 'move everything to Conversation History',
     rule: rule({ actions: { moveToFolder: 'Conversation History' } }),
-    suspicion: 'medium',
+    suspicion: 'high',
   },
   {
-    name: 'mark as read alone',
+    name: 'mark everything as read',
     rule: rule({ actions: { markAsRead: true } }),
-    suspicion: 'low',
+    suspicion: 'medium',
     reason: 'marks mail as read',
   },
   {
@@ -150,7 +155,7 @@ const cases: Case[] = [
   },
   {
     name: 'blank name alone',
-    rule: rule({ name: '   ', actions: { moveToFolder: 'Newsletters' } }),
+    rule: rule({ name: '   ', conditions: { senderContains: ['newsletter'] }, actions: { moveToFolder: 'Newsletters' } }),
     suspicion: 'medium',
     reason: 'has a blank name',
   },
@@ -214,7 +219,7 @@ const cases: Case[] = [
   },
   {
     name: 'disabled benign rule stays none',
-    rule: rule({ enabled: false, actions: { moveToFolder: 'Projects' } }),
+    rule: rule({ enabled: false, conditions: { subjectContains: ['[proj]'] }, actions: { moveToFolder: 'Projects' } }),
     suspicion: 'none',
     reason: 'is disabled',
   },
@@ -247,7 +252,8 @@ describe('scoreInboxRule', () => {
     const score = scoreInboxRule(subject, context);
     expect(score.suspicion).toBe(suspicion);
     expect(score.reasons.length).toBeGreaterThan(0);
-    if (reason) expect(score.reasons.join(' | ')).toContain(reason);
+    const english = score.reasons.map((value) => renderMessage(value, 'en'));
+    if (reason) expect(english.join(' | ')).toContain(reason);
   });
 
   it('is pure: the same input gives the same answer and the rule is not modified', () => {

@@ -72,6 +72,8 @@ interface FakeState {
   appRoleAssignments: AppRoleAssignment[];
   risky: Record<string, RiskyUser>;
   signIns: Record<string, SignInEvent[]>;
+  /** Graph GET /domains. */
+  acceptedDomains?: string[];
 }
 
 function ago(now: Date, ms: number): string {
@@ -472,6 +474,15 @@ export class FakeM365 {
           (this.state.rules[upn] ?? []).find((r) => r.id === ruleId) ??
           this.notFound('mailRules.getInboxRule')
         );
+      },
+      listWellKnownFolders: async (userId) => {
+        this.record('mailRules.getWellKnownFolder', false, userId);
+        this.findUser(userId, 'mailRules.getWellKnownFolder');
+        return [];
+      },
+      listTenantDomains: async () => {
+        this.record('mailRules.listTenantDomains', false);
+        return [...(this.state.acceptedDomains ?? ['contoso.com', 'contoso.onmicrosoft.com'])];
       },
       disableInboxRule: async (userId, ruleId) => {
         this.record('mailRules.disableInboxRule', true, userId, ruleId);

@@ -54,6 +54,36 @@ const recipientWire = z.object({
 });
 const recipients = z.array(recipientWire).nullish();
 
+const flagWire = z.boolean().nullish();
+
+/** Graph messageRulePredicates (used for both conditions and exceptions). */
+const messageRulePredicatesWire = z.object({
+  subjectContains: stringList,
+  bodyContains: stringList,
+  bodyOrSubjectContains: stringList,
+  senderContains: stringList,
+  fromAddresses: recipients,
+  recipientContains: stringList,
+  sentToAddresses: recipients,
+  headerContains: stringList,
+  importance: nullableString,
+  hasAttachments: flagWire,
+  isApprovalRequest: flagWire,
+  isAutomaticForward: flagWire,
+  isAutomaticReply: flagWire,
+  isEncrypted: flagWire,
+  isMeetingRequest: flagWire,
+  isMeetingResponse: flagWire,
+  isNonDeliveryReport: flagWire,
+  isPermissionControlled: flagWire,
+  isReadReceipt: flagWire,
+  isSigned: flagWire,
+  isVoicemail: flagWire,
+  /** Kilobytes, per Graph's sizeRange. */
+  withinSizeRange: z.object({ minimumSize: z.number().nullish(), maximumSize: z.number().nullish() }).nullish(),
+});
+export type MessageRulePredicatesWire = z.output<typeof messageRulePredicatesWire>;
+
 export const messageRuleWire = z.object({
   id: z.string(),
   displayName: nullableString,
@@ -61,15 +91,8 @@ export const messageRuleWire = z.object({
   isEnabled: z.boolean().nullish(),
   hasError: z.boolean().nullish(),
   isReadOnly: z.boolean().nullish(),
-  conditions: z
-    .object({
-      subjectContains: stringList,
-      bodyContains: stringList,
-      bodyOrSubjectContains: stringList,
-      senderContains: stringList,
-      fromAddresses: recipients,
-    })
-    .nullish(),
+  conditions: messageRulePredicatesWire.nullish(),
+  exceptions: messageRulePredicatesWire.nullish(),
   actions: z
     .object({
       forwardTo: recipients,
@@ -78,6 +101,7 @@ export const messageRuleWire = z.object({
       delete: z.boolean().nullish(),
       permanentDelete: z.boolean().nullish(),
       moveToFolder: nullableString,
+      copyToFolder: nullableString,
       markAsRead: z.boolean().nullish(),
       stopProcessingRules: z.boolean().nullish(),
     })
@@ -85,7 +109,19 @@ export const messageRuleWire = z.object({
 });
 export type MessageRuleWire = z.output<typeof messageRuleWire>;
 
-export const mailFolderWire = z.object({ id: z.string(), displayName: z.string() });
+export const mailFolderWire = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  parentFolderId: nullableString,
+});
+export type MailFolderWire = z.output<typeof mailFolderWire>;
+
+/** Graph domain (GET /domains): the tenant's accepted domains. */
+export const domainWire = z.object({
+  id: z.string(),
+  isVerified: z.boolean().nullish(),
+  supportedServices: stringList,
+});
 
 const roleDefinitionWire = z.object({
   id: z.string(),

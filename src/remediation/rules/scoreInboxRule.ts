@@ -1,61 +1,66 @@
-import type { InboxRule } from '../../m365/types';
+import type { FolderIdentity, InboxRule, InboxRuleConditions } from '../../m365/types';
+import type { Message } from '../../i18n/message';
+import { message } from '../../i18n/message';
 import type { Suspicion } from '../contract';
+import { folderDisplayName, folderRole } from './folders';
+import type { FolderRole } from './folders';
+import { hasInvisibleCharacters, hasLookalikeLetters, matchKey } from './normalise';
+import {
+  BULK_SENDER_KEYS,
+  FINANCE_KEYS,
+  SECURITY_KEYS,
+  WARNING_SENDER_KEYS,
+  containsTerm,
+  termsIn,
+} from './vocabulary';
 
 export interface RuleScore {
   suspicion: Suspicion;
-  /** Why, in words a responder understands; benign observations included. */
-  reasons: string[];
+  /** Why, as messages rendered per locale at the edge; benign observations included. */
+  reasons: Message[];
+  /** One of Exchange's own hidden rules (junk mail, automatic replies): never proposed for deletion. */
+  systemRule: boolean;
+}
+
+export interface CompromiseWindow {
+  /** ISO time the compromise is believed to have started (first risky sign-in or audit event). */
+  start: string;
+  /** ISO time it ended (containment); open when unset. */
+  end?: string;
 }
 
 export interface ScoreContext {
-  /** Domains that belong to the tenant (e.g. contoso.com); subdomains count as inside. */
+  /** Domains that belong to the tenant (accepted domains, e.g. contoso.com, contoso.onmicrosoft.com); subdomains count as inside. */
   tenantDomains: string[];
+  /** When the sign-in evidence or audit data gives one: rules changed inside it weigh more. */
+  compromiseWindow?: CompromiseWindow;
 }
 
-/** Folders attackers move mail to because nobody looks there (seen in BEC investigations). */
-const HIDING_FOLDERS = [
-  'rss subscriptions',
-  'rss feeds',
-  'junk email',
-  'junk e-mail',
-  'notes',
-  'conversation history',
-  'deleted items',
-];
-/** Also used to hide mail, but many people file mail there on purpose: suspicious only with other signs. */
-const FILING_FOLDERS = ['archive'];
-
-/** Words attackers filter on to hide replies from finance, IT or security. */
-const SENSITIVE_KEYWORDS = [
-  'invoice',
-  'invoices',
-  'payment',
-  'payments',
-  'wire',
-  'bank',
-  'banking',
-  'remittance',
-  'payroll',
-  'transfer',
-  'password',
-  'security',
-  'phish',
-  'phishing',
-  'hack',
-  'hacked',
-  'compromised',
-  'mfa',
-  'suspicious',
-  'fraud',
-  'verify',
-  'verification',
-  'unusual sign-in',
-];
-
-/** Sender fragments of people who would warn the victim. */
-const WARNING_SENDERS = ['security', 'it', 'helpdesk', 'servicedesk', 'support', 'admin', 'soc', 'microsoft'];
-
 const POINTS_FOR: Record<Exclude<Suspicion, 'none'>, number> = { high: 3, medium: 2, low: 1 };
+
+/**
+ * Exchange's own hidden rules, by exact name (Get-InboxRule -IncludeHidden lists them in every
+ * mailbox that uses junk filtering or automatic replies). A look-alike name is not one of them.
+ */
+const SYSTEM_RULE_NAMES = new Set([
+  'Junk E-mail Rule',
+  'Microsoft.Exchange.OOF.KnownSenders.Global',
+  'Microsoft.Exchange.OOF.InternalSenders.Global',
+  'Microsoft.Exchange.OOF.KnownExternalSenders.Global',
+  'Microsoft.Exchange.OOF.AllExternalSenders.Global',
+]);
+
+/** Message types whose hiding conceals mail sent from the account (bounces of a phishing run, read receipts). */
+const SENT_MAIL_EVIDENCE_TYPES = new Set(['nondeliveryreport', 'readreceipt']);
+
+/** Header names every message carries: a header condition on them matches everything. */
+const UNIVERSAL_HEADERS = new Set([
+  'received', 'from', 'to', 'date', 'subject', 'message-id', 'mime-version', 'content-type',
+  'return-path', 'x-ms-exchange-organization-authas', 'authentication-results',
+]);
+
+/** Sender conditions this common match practically every address. */
+const UNIVERSAL_SENDER_FRAGMENTS = new Set(['@', '.', 'com', '.com', 'net', '.net', 'org', '.org', 'mail']);
 
 function levelFor(score: number): Suspicion {
   if (score >= POINTS_FOR.high) return 'high';
@@ -85,149 +90,347 @@ export function isInsideTenant(address: string, tenantDomains: string[]): boolea
   });
 }
 
-function folderName(moveToFolder: string): string {
-  // Exchange reports "upn:\Folder"; Graph clients resolve the display name.
-  const parts = moveToFolder.split('\\');
-  return (parts[parts.length - 1] ?? moveToFolder).trim();
+function list(values: string[] | undefined): string[] {
+  return values ?? [];
 }
 
-function matchesWord(text: string, word: string): boolean {
-  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^a-z0-9])${escaped}([^a-z0-9]|$)`, 'i').test(text);
+function keywordValues(conditions: Partial<InboxRuleConditions>): string[] {
+  return [
+    ...list(conditions.subjectContains),
+    ...list(conditions.bodyContains),
+    ...list(conditions.subjectOrBodyContains),
+  ];
 }
 
-function sensitiveKeywordsIn(values: string[]): string[] {
-  const found = new Set<string>();
-  for (const value of values) {
-    for (const keyword of SENSITIVE_KEYWORDS) {
-      if (matchesWord(value, keyword)) found.add(value);
-    }
-  }
-  return [...found];
+function senderValues(conditions: Partial<InboxRuleConditions>): string[] {
+  return [...list(conditions.fromAddresses), ...list(conditions.senderContains)];
 }
 
-function warningSendersIn(values: string[]): string[] {
+/** The values whose normalised text contains a finance or security term. */
+function sensitiveValues(values: string[]): string[] {
   return values.filter((value) => {
-    const local = extractAddress(value).split('@')[0] ?? value;
-    return WARNING_SENDERS.some((fragment) => matchesWord(local.replace(/[._-]/g, ' '), fragment));
+    const key = matchKey(value);
+    return termsIn(key, FINANCE_KEYS).length > 0 || termsIn(key, SECURITY_KEYS).length > 0;
   });
 }
 
-function quoteList(values: string[]): string {
-  return values.map((value) => `'${value}'`).join(', ');
+/** Sender values whose local part or domain names someone who would warn the user. */
+function warningSenders(values: string[]): string[] {
+  return values.filter((value) => {
+    const words = matchKey(extractAddress(value)).replace(/[@._-]/g, ' ');
+    return WARNING_SENDER_KEYS.some((fragment) => containsTerm(words, fragment));
+  });
+}
+
+function looksBulk(value: string): boolean {
+  const words = matchKey(extractAddress(value)).replace(/[@._-]/g, ' ');
+  return BULK_SENDER_KEYS.some((fragment) => containsTerm(words, fragment));
+}
+
+/** A value that matches practically every message: a lone letter (vowel lists), NUL, blank or punctuation. */
+function isTrivial(value: string): boolean {
+  const key = matchKey(value);
+  return key.length <= 1 || /^[\p{P}\p{S}\s]*$/u.test(key);
+}
+
+type EverythingReason = 'noCondition' | 'trivialWords' | 'sizeRange' | 'header';
+
+/**
+ * Why the rule's conditions match (practically) every message, or undefined when they are narrow.
+ * Conditions are AND-ed across kinds and OR-ed within one, so one trivial value in a list makes that
+ * whole kind match everything; every kind present must be trivial.
+ */
+function matchesEverything(conditions: InboxRuleConditions): EverythingReason | undefined {
+  const reasons: EverythingReason[] = [];
+  const narrow: boolean[] = [];
+  const textKinds = [
+    conditions.subjectContains,
+    conditions.bodyContains,
+    conditions.subjectOrBodyContains,
+    list(conditions.recipientContains),
+  ];
+  for (const values of textKinds) {
+    if (values.length === 0) continue;
+    const trivial = values.some(isTrivial);
+    narrow.push(!trivial);
+    if (trivial) reasons.push('trivialWords');
+  }
+  const senders = senderValues(conditions);
+  if (senders.length > 0) {
+    const trivial = senders.some(
+      (value) => isTrivial(value) || UNIVERSAL_SENDER_FRAGMENTS.has(matchKey(value)),
+    );
+    narrow.push(!trivial);
+    if (trivial) reasons.push('trivialWords');
+  }
+  const headers = list(conditions.headerContains);
+  if (headers.length > 0) {
+    const trivial = headers.some((value) => isTrivial(value) || UNIVERSAL_HEADERS.has(matchKey(value).replace(/:$/, '')));
+    narrow.push(!trivial);
+    if (trivial) reasons.push('header');
+  }
+  const size = conditions.sizeRange;
+  if (size && (size.minimumKilobytes !== undefined || size.maximumKilobytes !== undefined)) {
+    const everything = (size.minimumKilobytes ?? 0) <= 1 && (size.maximumKilobytes ?? Infinity) >= 25_000;
+    narrow.push(!everything);
+    if (everything) reasons.push('sizeRange');
+  }
+  if (list(conditions.sentToAddresses).length > 0) narrow.push(true);
+  if (list(conditions.messageTypes).length > 0) narrow.push(true);
+  if (conditions.hasAttachments !== undefined) narrow.push(true);
+  if (conditions.importance !== undefined && conditions.importance !== '') narrow.push(true);
+  if (narrow.length === 0) return 'noCondition';
+  if (narrow.some((isNarrow) => isNarrow)) return undefined;
+  return reasons[0] ?? 'noCondition';
+}
+
+function filterOf(conditions: InboxRuleConditions, sensitive: string[]): Message | undefined {
+  if (sensitive.length > 0) {
+    const inSubject = conditions.subjectContains.filter((word) => sensitive.includes(word));
+    if (inSubject.length > 0) return message('filter.subject', { values: inSubject });
+    return message('filter.containing', { values: sensitive });
+  }
+  const senders = senderValues(conditions);
+  if (senders.length > 0) return message('filter.from', { values: senders.map(extractAddress) });
+  if (conditions.subjectContains.length > 0)
+    return message('filter.subject', { values: conditions.subjectContains });
+  return undefined;
+}
+
+function withFilter(params: Record<string, string>, filter: Message | undefined): Message['params'] {
+  return filter === undefined ? params : { ...params, filter };
+}
+
+const MOVE_CODE: Record<FolderRole, string> = {
+  conceal: 'rule.moveConceal',
+  discard: 'rule.moveDiscard',
+  archive: 'rule.moveArchive',
+  custom: 'rule.moveCustom',
+  inbox: 'rule.moveCustom',
+};
+const MOVE_POINTS: Record<FolderRole, number> = { conceal: 2, discard: 1, archive: 1, custom: 0, inbox: 0 };
+
+/** Whether the folder is named after the words the rule files on ("payment" into "Payments"). */
+function filedByTopic(folder: string, sensitive: string[]): boolean {
+  const folderKey = matchKey(folderDisplayName(folder));
+  if (folderKey.length < 3) return false;
+  return sensitive.some((value) => {
+    const key = matchKey(value);
+    const stem = (text: string) => text.slice(0, Math.max(4, Math.min(text.length, 6)));
+    return folderKey.includes(stem(key)) || key.includes(stem(folderKey));
+  });
+}
+
+function isSystemRule(rule: InboxRule, role: FolderRole | undefined, identity: FolderIdentity | undefined): boolean {
+  if (!SYSTEM_RULE_NAMES.has(rule.name)) return false;
+  const { actions } = rule;
+  const forwards = actions.forwardTo.length + actions.redirectTo.length + actions.forwardAsAttachmentTo.length;
+  if (forwards > 0 || actions.delete || actions.permanentDelete || actions.copyToFolder) return false;
+  if (actions.moveToFolder === undefined) return true;
+  // The junk mail rule moves to Junk Email, nowhere else.
+  return (
+    rule.name === 'Junk E-mail Rule' &&
+    role === 'discard' &&
+    (identity?.wellKnownName ?? 'junkemail') === 'junkemail'
+  );
+}
+
+function insideWindow(at: string | undefined, window: CompromiseWindow | undefined): boolean {
+  if (at === undefined || window === undefined) return false;
+  const time = Date.parse(at);
+  const start = Date.parse(window.start);
+  const end = window.end === undefined ? Infinity : Date.parse(window.end);
+  return Number.isFinite(time) && Number.isFinite(start) && time >= start && time <= end;
 }
 
 /**
- * Scores one inbox rule for signs of a business-email-compromise rule. Pure: the same rule
- * and tenant give the same answer, so it is tested by a case table.
+ * Scores one inbox rule for signs of a business-email-compromise rule. Pure: the same rule and
+ * context give the same answer, so it is tested by case tables and a labelled corpus.
  */
 export function scoreInboxRule(rule: InboxRule, context: ScoreContext): RuleScore {
-  const reasons: string[] = [];
+  const reasons: Message[] = [];
   let score = 0;
-  const domains = context.tenantDomains.join(', ') || 'the tenant';
+  const domains = context.tenantDomains;
   const { actions, conditions } = rule;
+  const exceptions = rule.exceptions ?? {};
 
-  const forwarding: [string, string[]][] = [
-    ['forwards', actions.forwardTo],
-    ['redirects', actions.redirectTo],
-    ['forwards as attachment', actions.forwardAsAttachmentTo],
+  const moveRole =
+    actions.moveToFolder === undefined ? undefined : folderRole(actions.moveToFolder, actions.moveToFolderIdentity);
+  if (isSystemRule(rule, moveRole, actions.moveToFolderIdentity)) {
+    return { suspicion: 'none', reasons: [message('rule.systemRule', { name: rule.name })], systemRule: true };
+  }
+
+  const forwarding: ['forward' | 'redirect' | 'attachment', string[]][] = [
+    ['forward', actions.forwardTo],
+    ['redirect', actions.redirectTo],
+    ['attachment', actions.forwardAsAttachmentTo],
   ];
   let forwardsOutside = false;
-  for (const [verb, recipients] of forwarding) {
+  for (const [how, recipients] of forwarding) {
     for (const recipient of recipients) {
       const address = extractAddress(recipient);
-      if (isInsideTenant(address, context.tenantDomains)) {
-        reasons.push(`${verb} to ${address} (inside ${domains})`);
+      if (isInsideTenant(address, domains)) {
+        reasons.push(message('rule.forwardsInside', { how, address, domains }));
       } else {
         forwardsOutside = true;
         score += POINTS_FOR.high;
-        reasons.push(`${verb} to ${address} (outside ${domains})`);
+        reasons.push(message('rule.forwardsOutside', { how, address, domains }));
       }
     }
   }
 
-  const keywords = sensitiveKeywordsIn([
-    ...conditions.subjectContains,
-    ...conditions.bodyContains,
-    ...conditions.subjectOrBodyContains,
-  ]);
-  const warningSenders = warningSendersIn([...conditions.fromAddresses, ...conditions.senderContains]);
-  const filterText = describeFilter(rule, keywords);
+  const sensitive = sensitiveValues([...keywordValues(conditions), ...list(conditions.headerContains)]);
+  const warning = warningSenders(senderValues(conditions));
+  const everything = matchesEverything(conditions);
+  const filter = filterOf(conditions, sensitive);
 
+  // Concealment: the victim does not see the mail (deleted, hidden away, already read).
   let conceals = false;
+  let removesFromInbox = false;
   if (actions.permanentDelete) {
     conceals = true;
+    removesFromInbox = true;
     score += POINTS_FOR.high;
-    reasons.push(`permanently deletes mail${filterText}`);
+    reasons.push(message('rule.permanentDelete', withFilter({}, filter)));
   } else if (actions.delete) {
     conceals = true;
-    score += POINTS_FOR.medium;
-    reasons.push(`deletes mail${filterText}`);
+    removesFromInbox = true;
+    score += POINTS_FOR.low;
+    reasons.push(message('rule.delete', withFilter({}, filter)));
   }
-  if (actions.moveToFolder) {
-    const folder = folderName(actions.moveToFolder);
-    if (HIDING_FOLDERS.includes(folder.toLowerCase())) {
+  let filing = false;
+  if (actions.moveToFolder !== undefined && moveRole !== undefined && moveRole !== 'inbox') {
+    const folder = folderDisplayName(actions.moveToFolder);
+    removesFromInbox = true;
+    filing = moveRole === 'custom' && sensitive.length > 0 && filedByTopic(actions.moveToFolder, sensitive);
+    if (moveRole !== 'custom') conceals = true;
+    score += MOVE_POINTS[moveRole];
+    reasons.push(message(MOVE_CODE[moveRole], withFilter({ folder }, filter)));
+    if (moveRole === 'custom' && (isTrivial(folder) || hasInvisibleCharacters(actions.moveToFolder))) {
       conceals = true;
       score += POINTS_FOR.medium;
-      reasons.push(`moves mail${filterText} to '${folder}', a folder people rarely look at`);
-    } else if (FILING_FOLDERS.includes(folder.toLowerCase())) {
-      conceals = true;
-      score += POINTS_FOR.low;
-      reasons.push(`moves mail${filterText} to '${folder}' (common for filing, also used to hide mail)`);
-    } else {
-      reasons.push(`moves mail${filterText} to '${folder}'`);
+      reasons.push(message('rule.oddFolderName', { folder }));
     }
+  }
+  if (actions.copyToFolder !== undefined) {
+    const role = folderRole(actions.copyToFolder, actions.copyToFolderIdentity);
+    const folder = folderDisplayName(actions.copyToFolder);
+    // A copy kept where nobody looks is a stash for the attacker to read later.
+    if (role === 'conceal') score += POINTS_FOR.low;
+    reasons.push(message('rule.copyTo', { folder, hidden: role === 'conceal' ? 1 : 0 }));
   }
   if (actions.markAsRead) {
     conceals = true;
     score += POINTS_FOR.low;
-    reasons.push('marks mail as read');
+    reasons.push(message('rule.markRead'));
   }
 
-  if (keywords.length > 0) {
+  if (sensitive.length > 0) {
     score += POINTS_FOR.low;
-    if (conceals || forwardsOutside) score += POINTS_FOR.medium;
-    reasons.push(`filters on finance or security words: ${quoteList(keywords)}`);
+    if (filing) {
+      reasons.push(message('rule.sensitiveWords', { words: sensitive }));
+      reasons.push(message('rule.filedByTopic', { folder: folderDisplayName(actions.moveToFolder ?? '') }));
+    } else {
+      if (conceals || forwardsOutside) score += POINTS_FOR.medium;
+      reasons.push(message('rule.sensitiveWords', { words: sensitive }));
+    }
   }
-  if (warningSenders.length > 0 && (conceals || forwardsOutside)) {
+  if (warning.length > 0 && (conceals || forwardsOutside)) {
     score += POINTS_FOR.medium;
-    reasons.push(`acts on mail from people who would warn the user: ${quoteList(warningSenders)}`);
+    reasons.push(message('rule.warningSenders', { senders: warning }));
   }
 
-  if (/^[\p{P}\p{S}\s]*$/u.test(rule.name)) {
+  if (everything !== undefined && (conceals || removesFromInbox)) {
+    // Everything moved to a folder of the user's own is still every message leaving the Inbox.
+    score += conceals ? POINTS_FOR.low : POINTS_FOR.medium;
+    reasons.push(message('rule.matchesEverything', { why: everything }));
+  }
+
+  const senders = senderValues(conditions);
+  const onlySenderConditions =
+    keywordValues(conditions).length === 0 &&
+    list(conditions.headerContains).length === 0 &&
+    list(conditions.messageTypes).length === 0;
+  const targeted =
+    onlySenderConditions &&
+    senders.length > 0 &&
+    senders.length <= 2 &&
+    everything === undefined &&
+    warning.length === 0 &&
+    !senders.some(looksBulk) &&
+    (actions.delete || actions.permanentDelete || (moveRole !== undefined && moveRole !== 'inbox' && (moveRole !== 'custom' || actions.markAsRead)));
+  if (targeted) {
+    score += POINTS_FOR.low;
+    reasons.push(message('rule.targetedHiding', { senders: senders.map(extractAddress) }));
+  }
+
+  const types = list(conditions.messageTypes);
+  if (types.length > 0) {
+    const evidence = types.filter((type) => SENT_MAIL_EVIDENCE_TYPES.has(type.toLowerCase()));
+    if (evidence.length > 0 && (conceals || removesFromInbox)) {
+      score += POINTS_FOR.medium;
+      reasons.push(message('rule.hidesSentEvidence', { types: evidence }));
+    } else {
+      reasons.push(message('rule.messageTypes', { types }));
+    }
+  }
+  const headerWords = list(conditions.headerContains);
+  if (headerWords.length > 0) reasons.push(message('rule.headerWords', { words: headerWords }));
+  const exceptionValues = [
+    ...keywordValues(exceptions),
+    ...senderValues(exceptions),
+    ...list(exceptions.headerContains),
+    ...list(exceptions.recipientContains),
+    ...list(exceptions.sentToAddresses),
+    ...list(exceptions.messageTypes),
+  ];
+  if (exceptionValues.length > 0) reasons.push(message('rule.exceptions', { values: exceptionValues }));
+
+  const texts = [
+    rule.name,
+    ...keywordValues(conditions),
+    ...senders,
+    ...headerWords,
+    actions.moveToFolder ?? '',
+  ];
+  if (texts.some(hasInvisibleCharacters)) {
     score += POINTS_FOR.medium;
-    reasons.push(
-      rule.name.trim() === '' ? 'has a blank name' : `has a punctuation-only name ('${rule.name}')`,
-    );
+    reasons.push(message('rule.invisibleCharacters'));
+  }
+  if (texts.some(hasLookalikeLetters)) {
+    score += POINTS_FOR.medium;
+    reasons.push(message('rule.lookalikeLetters'));
+  }
+
+  const visibleName = matchKey(rule.name);
+  if (visibleName === '') {
+    score += POINTS_FOR.medium;
+    reasons.push(message('rule.blankName'));
+  } else if (/^[\p{P}\p{S}\s]*$/u.test(visibleName)) {
+    score += POINTS_FOR.medium;
+    reasons.push(message('rule.punctuationName', { name: rule.name }));
+  } else if (visibleName.replace(/\s/g, '').length <= 1) {
+    score += POINTS_FOR.low;
+    reasons.push(message('rule.shortName', { name: rule.name }));
   }
   if (rule.hidden) {
     score += POINTS_FOR.high;
-    reasons.push('is hidden (only Exchange Get-InboxRule -IncludeHidden shows it; Outlook does not)');
+    reasons.push(message('rule.hidden'));
+  }
+  if (score > 0 && insideWindow(rule.changedDateTime, context.compromiseWindow)) {
+    score += POINTS_FOR.low;
+    reasons.push(message('rule.changedInWindow', { at: rule.changedDateTime ?? '' }));
   }
 
   let suspicion = levelFor(score);
   if (!rule.enabled) {
     suspicion = lower(suspicion);
-    reasons.push('is disabled');
+    reasons.push(message('rule.disabled'));
   }
   if (rule.readOnly) {
     suspicion = lower(suspicion);
-    reasons.push('is read-only (maintained by a client or policy)');
+    reasons.push(message('rule.readOnly'));
   }
-  if (reasons.length === 0) reasons.push('nothing suspicious: no forwarding, deletion or hiding');
-  return { suspicion, reasons };
-}
-
-function describeFilter(rule: InboxRule, keywords: string[]): string {
-  const { conditions } = rule;
-  if (keywords.length > 0) {
-    const inSubject = conditions.subjectContains.filter((word) => keywords.includes(word));
-    if (inSubject.length > 0) return ` whose subject contains ${quoteList(inSubject)}`;
-    return ` containing ${quoteList(keywords)}`;
-  }
-  const senders = [...conditions.fromAddresses, ...conditions.senderContains];
-  if (senders.length > 0) return ` from ${senders.map(extractAddress).join(', ')}`;
-  if (conditions.subjectContains.length > 0)
-    return ` whose subject contains ${quoteList(conditions.subjectContains)}`;
-  return '';
+  if (reasons.length === 0) reasons.push(message('rule.nothingSuspicious'));
+  return { suspicion, reasons, systemRule: false };
 }

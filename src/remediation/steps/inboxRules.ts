@@ -1,7 +1,12 @@
-import type { InboxRule, InboxRuleDefinition } from '../../m365/types';
+import type { InboxRule, InboxRuleDefinition, WellKnownFolder } from '../../m365/types';
+import { identityFromPath } from '../../m365/mailRulesClient';
+import { renderMessage } from '../../i18n/findings';
+import type { Message } from '../../i18n/message';
+import { message } from '../../i18n/message';
 import type { Finding } from '../contract';
 import type { ActionRecord } from '../storage';
 import { m365Code } from '../errors';
+import { folderPath } from '../rules/folders';
 import { scoreInboxRule } from '../rules/scoreInboxRule';
 import { inboxRuleSchema, toJson } from './payloads';
 import type { StepContext, StepModule } from './types';
@@ -21,22 +26,74 @@ function definitionOf(rule: InboxRule): InboxRuleDefinition {
     enabled: rule.enabled,
     priority: rule.priority,
     conditions: rule.conditions,
+    ...(rule.exceptions ? { exceptions: rule.exceptions } : {}),
     actions: rule.actions,
   };
 }
 
-function ruleLabel(rule: InboxRule): string {
-  return rule.name.trim() === '' ? '(no name)' : `'${rule.name}'`;
+/** English rendering kept beside the data for logs, audit and stored records. */
+const english = (value: Message): string => renderMessage(value, 'en');
+
+/**
+ * The tenant's accepted domains (Graph GET /domains) on top of the ones configured: forwarding to
+ * the tenant's second domain or its onmicrosoft.com domain is inside. Without Domain.Read.All the
+ * configured domains stand alone.
+ */
+async function tenantDomainsOf(ctx: StepContext): Promise<string[]> {
+  try {
+    const accepted = await ctx.services.mailRules.listTenantDomains();
+    return [...new Set([...ctx.tenantDomains, ...accepted])];
+  } catch (error) {
+    if (m365Code(error) === undefined) throw error;
+    return ctx.tenantDomains;
+  }
+}
+
+/**
+ * Exchange names target folders by path in the mailbox's language; the mailbox's well-known
+ * folders (read through Graph) give each path its identity. Unreadable: names are judged alone.
+ */
+async function withFolderIdentities(ctx: StepContext, rules: InboxRule[]): Promise<InboxRule[]> {
+  const needs = rules.some(
+    (rule) =>
+      rule.source === 'exchange' &&
+      ((rule.actions.moveToFolder !== undefined && !rule.actions.moveToFolderIdentity) ||
+        (rule.actions.copyToFolder !== undefined && !rule.actions.copyToFolderIdentity)),
+  );
+  if (!needs) return rules;
+  let wellKnown: WellKnownFolder[];
+  try {
+    wellKnown = await ctx.services.mailRules.listWellKnownFolders(ctx.target.id);
+  } catch (error) {
+    if (m365Code(error) === undefined) throw error;
+    return rules;
+  }
+  if (wellKnown.length === 0) return rules;
+  return rules.map((rule) => {
+    if (rule.source !== 'exchange') return rule;
+    const { moveToFolder, copyToFolder } = rule.actions;
+    return {
+      ...rule,
+      actions: {
+        ...rule.actions,
+        ...(moveToFolder !== undefined && !rule.actions.moveToFolderIdentity
+          ? { moveToFolderIdentity: identityFromPath(folderPath(moveToFolder), wellKnown) }
+          : {}),
+        ...(copyToFolder !== undefined && !rule.actions.copyToFolderIdentity
+          ? { copyToFolderIdentity: identityFromPath(folderPath(copyToFolder), wellKnown) }
+          : {}),
+      },
+    };
+  });
 }
 
 /** Step 5: inbox rules, hidden ones included (Exchange Get-InboxRule -IncludeHidden). */
 export const inboxRules: StepModule = {
   id: 'inbox-rules',
   title: 'Remove suspicious inbox rules',
-  summary:
-    'Attackers add rules that forward, hide or delete mail so the victim never sees replies or warnings.',
-  manualSteps:
-    'Run Get-InboxRule -Mailbox <user> -IncludeHidden in Exchange Online PowerShell and remove suspicious rules with Remove-InboxRule.',
+  summary: english(message('inboxRules.summary')),
+  summaryMessage: message('inboxRules.summary'),
+  manualSteps: english(message('inboxRules.manual')),
   undoable: true,
   concurrentActions: true,
 
@@ -49,34 +106,50 @@ export const inboxRules: StepModule = {
       // Exchange is the only complete list; Graph still shows the visible rules.
       if (m365Code(error) === undefined) throw error;
       rules = await listRules(ctx, 'graph');
+      const title = message('inboxRules.findingHiddenUnchecked');
+      const reason = message('inboxRules.exchangeUnavailable', {
+        code: m365Code(error) ?? 'error',
+        mailbox: ctx.target.userPrincipalName,
+      });
       findings.push({
         id: 'hidden-rules-unchecked',
-        title: 'Hidden rules could not be checked',
-        reasons: [
-          `Exchange Online could not be asked (${m365Code(error) ?? 'error'}), and Graph never lists hidden rules: run Get-InboxRule -Mailbox ${ctx.target.userPrincipalName} -IncludeHidden by hand.`,
-        ],
+        title: english(title),
+        titleMessage: title,
+        reasons: [english(reason)],
+        reasonMessages: [reason],
         suspicion: 'medium',
         selectedByDefault: false,
       });
     }
-    const scored = rules
-      .map((rule) => ({ rule, score: scoreInboxRule(rule, { tenantDomains: ctx.tenantDomains }) }))
+    const [tenantDomains, identified] = await Promise.all([
+      tenantDomainsOf(ctx),
+      withFolderIdentities(ctx, rules),
+    ]);
+    const scored = identified
+      .map((rule) => ({ rule, score: scoreInboxRule(rule, { tenantDomains }) }))
       .sort((a, b) => SUSPICION_ORDER[a.score.suspicion] - SUSPICION_ORDER[b.score.suspicion]);
     const candidates: ActionRecord[] = [];
     scored.forEach(({ rule, score }, index) => {
       const findingId = `rule-${index + 1}`;
+      const label = { name: rule.name, hidden: rule.hidden ? 1 : 0 };
+      const title = message('inboxRules.findingRule', label);
+      const description = message('inboxRules.deleteRule', label);
       findings.push({
         id: findingId,
-        title: `${rule.hidden ? 'Hidden rule' : 'Rule'} ${ruleLabel(rule)}`,
-        reasons: score.reasons,
+        title: english(title),
+        titleMessage: title,
+        reasons: score.reasons.map(english),
+        reasonMessages: score.reasons,
         suspicion: score.suspicion,
-        selectedByDefault: score.suspicion === 'high' || score.suspicion === 'medium',
+        // Exchange's own rules are never proposed for deletion, whatever they score.
+        selectedByDefault: !score.systemRule && (score.suspicion === 'high' || score.suspicion === 'medium'),
       });
       candidates.push({
         id: `delete-${findingId}`,
         findingId,
         kind: 'delete-inbox-rule',
-        description: `Delete the ${rule.hidden ? 'hidden ' : ''}inbox rule ${ruleLabel(rule)}.`,
+        description: english(description),
+        descriptionMessage: description,
         payload: { rule: toJson(rule) },
       });
     });

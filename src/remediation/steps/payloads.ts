@@ -10,6 +10,24 @@ export function toJson(value: unknown): Json {
   return JSON.parse(JSON.stringify(value)) as Json;
 }
 
+const ruleConditionsShape = {
+  subjectContains: z.array(z.string()),
+  bodyContains: z.array(z.string()),
+  subjectOrBodyContains: z.array(z.string()),
+  fromAddresses: z.array(z.string()),
+  senderContains: z.array(z.string()),
+  recipientContains: z.array(z.string()).optional(),
+  sentToAddresses: z.array(z.string()).optional(),
+  headerContains: z.array(z.string()).optional(),
+  messageTypes: z.array(z.string()).optional(),
+  hasAttachments: z.boolean().optional(),
+  importance: z.string().optional(),
+  sizeRange: z
+    .object({ minimumKilobytes: z.number().optional(), maximumKilobytes: z.number().optional() })
+    .optional(),
+};
+const folderIdentitySchema = z.object({ wellKnownName: z.string().optional(), within: z.string().optional() });
+
 export const inboxRuleSchema = z.object({
   id: z.string(),
   source: z.enum(['graph', 'exchange']),
@@ -18,13 +36,8 @@ export const inboxRuleSchema = z.object({
   hidden: z.boolean(),
   readOnly: z.boolean(),
   priority: z.number(),
-  conditions: z.object({
-    subjectContains: z.array(z.string()),
-    bodyContains: z.array(z.string()),
-    subjectOrBodyContains: z.array(z.string()),
-    fromAddresses: z.array(z.string()),
-    senderContains: z.array(z.string()),
-  }),
+  conditions: z.object(ruleConditionsShape),
+  exceptions: z.object(ruleConditionsShape).partial().optional(),
   actions: z.object({
     forwardTo: z.array(z.string()),
     redirectTo: z.array(z.string()),
@@ -32,9 +45,13 @@ export const inboxRuleSchema = z.object({
     delete: z.boolean(),
     permanentDelete: z.boolean(),
     moveToFolder: z.string().optional(),
+    moveToFolderIdentity: folderIdentitySchema.optional(),
+    copyToFolder: z.string().optional(),
+    copyToFolderIdentity: folderIdentitySchema.optional(),
     markAsRead: z.boolean(),
     stopProcessingRules: z.boolean(),
   }),
+  changedDateTime: z.string().optional(),
 });
 
 export const forwardingSchema = z.object({

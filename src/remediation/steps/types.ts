@@ -1,3 +1,4 @@
+import type { Message } from '../../i18n/message';
 import type { M365Services } from '../../m365/types';
 import type { ApproveStepOptions, Finding, SecretDelivery, StepId, TargetView } from '../contract';
 import type { ActionRecord } from '../storage';
@@ -38,6 +39,8 @@ export interface StepModule {
   title: string;
   /** Why this step matters, one sentence. */
   summary: string;
+  /** The summary as data, for rendering in the reader's language. */
+  summaryMessage?: Message;
   /** What a responder does by hand when Remediator may not read or write this (403). */
   manualSteps: string;
   undoable: boolean;
