@@ -47,8 +47,10 @@ const EN: Record<string, Render> = {
     `${EN_HOW[plain(p.how)] ?? 'forwards'} to ${plain(p.address)} (inside ${domainsOr(p, 'the tenant')})`,
   'rule.permanentDelete': (p, r) => `permanently deletes mail${filter(p, r)}`,
   'rule.delete': (p, r) => `deletes mail${filter(p, r)}`,
-  'rule.moveConceal': (p, r) => `moves mail${filter(p, r)} to '${plain(p.folder)}', a folder people rarely look at`,
-  'rule.moveDiscard': (p, r) => `moves mail${filter(p, r)} to '${plain(p.folder)}', with deleted or junk mail`,
+  'rule.moveConceal': (p, r) =>
+    `moves mail${filter(p, r)} to '${plain(p.folder)}', a folder people rarely look at`,
+  'rule.moveDiscard': (p, r) =>
+    `moves mail${filter(p, r)} to '${plain(p.folder)}', with deleted or junk mail`,
   'rule.moveArchive': (p, r) =>
     `moves mail${filter(p, r)} to '${plain(p.folder)}' (common for filing, also used to hide mail)`,
   'rule.moveCustom': (p, r) => `moves mail${filter(p, r)} to '${plain(p.folder)}'`,
@@ -61,7 +63,8 @@ const EN: Record<string, Render> = {
   'rule.sensitiveWords': (p) => `filters on finance or security words: ${text(p.words)}`,
   'rule.filedByTopic': (p) => `files them into '${plain(p.folder)}', a folder named after those words`,
   'rule.warningSenders': (p) => `acts on mail from people who would warn the user: ${text(p.senders)}`,
-  'rule.matchesEverything': (p) => `applies to practically every message (${EN_EVERYTHING[plain(p.why)] ?? ''})`,
+  'rule.matchesEverything': (p) =>
+    `applies to practically every message (${EN_EVERYTHING[plain(p.why)] ?? ''})`,
   'rule.targetedHiding': (p) =>
     `hides all mail from ${plain(p.senders)}, as attackers do with a contact they impersonate`,
   'rule.hidesSentEvidence': (p) =>
@@ -81,12 +84,15 @@ const EN: Record<string, Render> = {
   'rule.disabled': () => 'is disabled',
   'rule.readOnly': () => 'is read-only (maintained by a client or policy)',
   'rule.nothingSuspicious': () => 'nothing suspicious: no forwarding, deletion or hiding',
-  'inboxRules.findingRule': (p) => (p.hidden === 1 ? `Hidden rule ${ruleLabelEn(p)}` : `Rule ${ruleLabelEn(p)}`),
+  'inboxRules.findingRule': (p) =>
+    p.hidden === 1 ? `Hidden rule ${ruleLabelEn(p)}` : `Rule ${ruleLabelEn(p)}`,
   'inboxRules.findingHiddenUnchecked': () => 'Hidden rules could not be checked',
   'inboxRules.exchangeUnavailable': (p) =>
     `Exchange Online could not be asked (${plain(p.code)}), and Graph never lists hidden rules: run Get-InboxRule -Mailbox ${plain(p.mailbox)} -IncludeHidden by hand.`,
   'inboxRules.deleteRule': (p) =>
-    p.hidden === 1 ? `Delete the hidden inbox rule ${ruleLabelEn(p)}.` : `Delete the inbox rule ${ruleLabelEn(p)}.`,
+    p.hidden === 1
+      ? `Delete the hidden inbox rule ${ruleLabelEn(p)}.`
+      : `Delete the inbox rule ${ruleLabelEn(p)}.`,
   'inboxRules.summary': () =>
     'Attackers add rules that forward, hide or delete mail so the victim never sees replies or warnings.',
   'inboxRules.manual': () =>
@@ -152,8 +158,7 @@ const NB: Record<string, Render> = {
   'rule.markRead': () => 'merker e-post som lest',
   'rule.sensitiveWords': (p) => `filtrerer på ord om økonomi eller sikkerhet: ${text(p.words)}`,
   'rule.filedByTopic': (p) => `legger dem i «${plain(p.folder)}», en mappe oppkalt etter de ordene`,
-  'rule.warningSenders': (p) =>
-    `behandler e-post fra noen som ville advart brukeren: ${text(p.senders)}`,
+  'rule.warningSenders': (p) => `behandler e-post fra noen som ville advart brukeren: ${text(p.senders)}`,
   'rule.matchesEverything': (p) =>
     `gjelder praktisk talt alle meldinger (${NB_EVERYTHING[plain(p.why)] ?? ''})`,
   'rule.targetedHiding': (p) =>
@@ -168,19 +173,23 @@ const NB: Record<string, Render> = {
   'rule.blankName': () => 'har et tomt navn',
   'rule.punctuationName': (p) => `har et navn av bare tegnsetting («${plain(p.name)}»)`,
   'rule.shortName': (p) => `har et navn på ett tegn («${plain(p.name)}»)`,
-  'rule.hidden': () => 'er skjult (bare Exchange Get-InboxRule -IncludeHidden viser den; Outlook gjør det ikke)',
+  'rule.hidden': () =>
+    'er skjult (bare Exchange Get-InboxRule -IncludeHidden viser den; Outlook gjør det ikke)',
   'rule.systemRule': (p) =>
     `er Exchanges egen regel «${plain(p.name)}» (søppelpost eller automatiske svar): røres ikke`,
   'rule.changedInWindow': (p) => `ble opprettet eller endret under kompromitteringen (${plain(p.at)})`,
   'rule.disabled': () => 'er deaktivert',
   'rule.readOnly': () => 'er skrivebeskyttet (vedlikeholdes av en klient eller policy)',
   'rule.nothingSuspicious': () => 'ingenting mistenkelig: ingen videresending, sletting eller skjuling',
-  'inboxRules.findingRule': (p) => (p.hidden === 1 ? `Skjult regel ${ruleLabelNb(p)}` : `Regel ${ruleLabelNb(p)}`),
+  'inboxRules.findingRule': (p) =>
+    p.hidden === 1 ? `Skjult regel ${ruleLabelNb(p)}` : `Regel ${ruleLabelNb(p)}`,
   'inboxRules.findingHiddenUnchecked': () => 'Skjulte regler kunne ikke kontrolleres',
   'inboxRules.exchangeUnavailable': (p) =>
     `Exchange Online svarte ikke (${plain(p.code)}), og Graph viser aldri skjulte regler: kjør Get-InboxRule -Mailbox ${plain(p.mailbox)} -IncludeHidden manuelt.`,
   'inboxRules.deleteRule': (p) =>
-    p.hidden === 1 ? `Slett den skjulte innboksregelen ${ruleLabelNb(p)}.` : `Slett innboksregelen ${ruleLabelNb(p)}.`,
+    p.hidden === 1
+      ? `Slett den skjulte innboksregelen ${ruleLabelNb(p)}.`
+      : `Slett innboksregelen ${ruleLabelNb(p)}.`,
   'inboxRules.summary': () =>
     'Angripere lager regler som videresender, skjuler eller sletter e-post, slik at offeret aldri ser svar eller advarsler.',
   'inboxRules.manual': () =>

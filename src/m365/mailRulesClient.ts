@@ -129,7 +129,11 @@ export function toInboxRule(wire: MessageRuleWire): InboxRule {
  * Where a folder sits, from its ancestry (nearest first) and the mailbox's well-known folders.
  * The identity holds in every mailbox language.
  */
-export function identityFromAncestry(folderId: string, ancestors: string[], wellKnown: WellKnownFolder[]): FolderIdentity {
+export function identityFromAncestry(
+  folderId: string,
+  ancestors: string[],
+  wellKnown: WellKnownFolder[],
+): FolderIdentity {
   const byId = new Map(wellKnown.map((folder) => [folder.id, folder.wellKnownName]));
   const own = byId.get(folderId);
   if (own !== undefined) return { wellKnownName: own };
@@ -198,7 +202,8 @@ export class GraphMailRulesClient implements MailRulesClient {
       },
       messageRuleWire,
     );
-    const [named] = await this.withFolders(userId, [toInboxRule(body)]);
+    // A single read (verification) needs the folder's name, not its identity.
+    const [named] = await this.withFolders(userId, [toInboxRule(body)], false);
     return named ?? toInboxRule(body);
   }
 
@@ -244,7 +249,8 @@ export class GraphMailRulesClient implements MailRulesClient {
           );
           return { wellKnownName, ...folderOf(body) };
         } catch (error) {
-          if (isM365Error(error) && (error.code === 'NotFound' || error.code === 'BadRequest')) return undefined;
+          if (isM365Error(error) && (error.code === 'NotFound' || error.code === 'BadRequest'))
+            return undefined;
           throw error;
         }
       }),
@@ -271,7 +277,7 @@ export class GraphMailRulesClient implements MailRulesClient {
    * One GET per distinct folder and per unknown ancestor, issued together so they batch. A folder
    * we cannot read keeps its id rather than failing the whole listing.
    */
-  private async withFolders(userId: string, rules: InboxRule[]): Promise<InboxRule[]> {
+  private async withFolders(userId: string, rules: InboxRule[], identify = true): Promise<InboxRule[]> {
     const folderIds = [
       ...new Set(
         rules
@@ -280,31 +286,37 @@ export class GraphMailRulesClient implements MailRulesClient {
       ),
     ];
     if (folderIds.length === 0) return rules;
-    const wellKnown = await this.listWellKnownFolders(userId).catch((error: unknown) => {
-      if (isM365Error(error) && error.code === 'PermissionDenied') return [];
-      throw error;
-    });
+    const wellKnown = identify
+      ? await this.listWellKnownFolders(userId).catch((error: unknown) => {
+          if (isM365Error(error) && error.code === 'PermissionDenied') return [];
+          throw error;
+        })
+      : [];
     const known = new Map(wellKnown.map((folder) => [folder.id, folder]));
-    const folders = new Map<string, { displayName: string; identity: FolderIdentity }>();
+    const folders = new Map<string, { displayName: string; identity?: FolderIdentity }>();
     await Promise.all(
       folderIds.map(async (folderId) => {
         const chain = await this.ancestry(userId, folderId, known);
         if (chain === undefined) return;
         folders.set(folderId, {
           displayName: chain.displayName,
-          identity: identityFromAncestry(folderId, chain.ancestors, wellKnown),
+          ...(identify ? { identity: identityFromAncestry(folderId, chain.ancestors, wellKnown) } : {}),
         });
       }),
     );
     return rules.map((rule) => {
-      const move = rule.actions.moveToFolder === undefined ? undefined : folders.get(rule.actions.moveToFolder);
-      const copy = rule.actions.copyToFolder === undefined ? undefined : folders.get(rule.actions.copyToFolder);
+      const move =
+        rule.actions.moveToFolder === undefined ? undefined : folders.get(rule.actions.moveToFolder);
+      const copy =
+        rule.actions.copyToFolder === undefined ? undefined : folders.get(rule.actions.copyToFolder);
       return {
         ...rule,
         actions: {
           ...rule.actions,
-          ...(move ? { moveToFolder: move.displayName, moveToFolderIdentity: move.identity } : {}),
-          ...(copy ? { copyToFolder: copy.displayName, copyToFolderIdentity: copy.identity } : {}),
+          ...(move ? { moveToFolder: move.displayName } : {}),
+          ...(move?.identity ? { moveToFolderIdentity: move.identity } : {}),
+          ...(copy ? { copyToFolder: copy.displayName } : {}),
+          ...(copy?.identity ? { copyToFolderIdentity: copy.identity } : {}),
         },
       };
     });
@@ -318,6 +330,8 @@ export class GraphMailRulesClient implements MailRulesClient {
   ): Promise<{ displayName: string; ancestors: string[] } | undefined> {
     const self = known.get(folderId) ?? (await this.readFolder(userId, folderId));
     if (self === undefined) return undefined;
+    // Without the well-known folders the parents could not be placed anyway.
+    if (known.size === 0) return { displayName: self.displayName, ancestors: [] };
     const ancestors: string[] = [];
     let parent = self.parentFolderId;
     for (let depth = 0; parent !== undefined && depth < 4; depth += 1) {
@@ -346,7 +360,8 @@ export class GraphMailRulesClient implements MailRulesClient {
       );
       return folderOf(body);
     } catch (error) {
-      if (!isM365Error(error) || (error.code !== 'NotFound' && error.code !== 'PermissionDenied')) throw error;
+      if (!isM365Error(error) || (error.code !== 'NotFound' && error.code !== 'PermissionDenied'))
+        throw error;
       return undefined;
     }
   }

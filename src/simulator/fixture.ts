@@ -21,6 +21,8 @@ const tenantSchema = z.object({
   id: guid,
   displayName: z.string(),
   domain: z.string(),
+  /** Further accepted domains (Graph GET /domains lists them after `domain`), e.g. contoso.onmicrosoft.com. */
+  acceptedDomains: z.array(z.string()).default([]),
   /** Service plan names; without AAD_PREMIUM_P2 Identity Protection answers 403, without P1/P2 sign-in logs do. */
   licenses: z.array(z.string()).default(['AAD_PREMIUM', 'AAD_PREMIUM_P2', 'EXCHANGE_S_ENTERPRISE']),
 });

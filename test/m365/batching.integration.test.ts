@@ -69,7 +69,8 @@ describe('JSON batching against the simulated tenant', () => {
     tenant = await startTenant();
     // Deliberately allow more than Outlook's 4 per mailbox so the tenant throttles some items.
     const services = servicesFor(tenant, { maxConcurrentPerMailbox: 20 });
-    const rules = await services.mailRules.listInboxRules(ids.isaiah);
+    // The listing (rules plus their folders' identities) goes through a correctly limited client.
+    const rules = await servicesFor(tenant).mailRules.listInboxRules(ids.isaiah);
     tenant.resetLog();
     services.resetStats();
     const reads = await Promise.all(

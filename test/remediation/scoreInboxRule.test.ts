@@ -155,7 +155,11 @@ const cases: Case[] = [
   },
   {
     name: 'blank name alone',
-    rule: rule({ name: '   ', conditions: { senderContains: ['newsletter'] }, actions: { moveToFolder: 'Newsletters' } }),
+    rule: rule({
+      name: '   ',
+      conditions: { senderContains: ['newsletter'] },
+      actions: { moveToFolder: 'Newsletters' },
+    }),
     suspicion: 'medium',
     reason: 'has a blank name',
   },
@@ -219,7 +223,11 @@ const cases: Case[] = [
   },
   {
     name: 'disabled benign rule stays none',
-    rule: rule({ enabled: false, conditions: { subjectContains: ['[proj]'] }, actions: { moveToFolder: 'Projects' } }),
+    rule: rule({
+      enabled: false,
+      conditions: { subjectContains: ['[proj]'] },
+      actions: { moveToFolder: 'Projects' },
+    }),
     suspicion: 'none',
     reason: 'is disabled',
   },

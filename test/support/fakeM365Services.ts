@@ -482,7 +482,7 @@ export class FakeM365 {
       },
       listTenantDomains: async () => {
         this.record('mailRules.listTenantDomains', false);
-        return [...(this.state.acceptedDomains ?? ['contoso.com', 'contoso.onmicrosoft.com'])];
+        return [...(this.state.acceptedDomains ?? ['contoso.com'])];
       },
       disableInboxRule: async (userId, ruleId) => {
         this.record('mailRules.disableInboxRule', true, userId, ruleId);

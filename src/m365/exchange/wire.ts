@@ -137,7 +137,8 @@ export function toExchangeInboxRule(wire: InboxRuleWire, hidden: boolean): Inbox
     fromAddresses: list(wire.From),
     senderContains: wire.FromAddressContainsWords ?? [],
   };
-  if (wire.RecipientAddressContainsWords?.length) conditions.recipientContains = wire.RecipientAddressContainsWords;
+  if (wire.RecipientAddressContainsWords?.length)
+    conditions.recipientContains = wire.RecipientAddressContainsWords;
   if (wire.SentTo?.length) conditions.sentToAddresses = list(wire.SentTo);
   if (wire.HeaderContainsWords?.length) conditions.headerContains = wire.HeaderContainsWords;
   const types = messageTypes(wire.MessageTypeMatches);
@@ -153,12 +154,14 @@ export function toExchangeInboxRule(wire: InboxRuleWire, hidden: boolean): Inbox
     };
   }
   const exceptions: Partial<InboxRuleConditions> = {};
-  if (wire.ExceptIfSubjectContainsWords?.length) exceptions.subjectContains = wire.ExceptIfSubjectContainsWords;
+  if (wire.ExceptIfSubjectContainsWords?.length)
+    exceptions.subjectContains = wire.ExceptIfSubjectContainsWords;
   if (wire.ExceptIfBodyContainsWords?.length) exceptions.bodyContains = wire.ExceptIfBodyContainsWords;
   if (wire.ExceptIfSubjectOrBodyContainsWords?.length)
     exceptions.subjectOrBodyContains = wire.ExceptIfSubjectOrBodyContainsWords;
   if (wire.ExceptIfFrom?.length) exceptions.fromAddresses = list(wire.ExceptIfFrom);
-  if (wire.ExceptIfFromAddressContainsWords?.length) exceptions.senderContains = wire.ExceptIfFromAddressContainsWords;
+  if (wire.ExceptIfFromAddressContainsWords?.length)
+    exceptions.senderContains = wire.ExceptIfFromAddressContainsWords;
   if (wire.ExceptIfRecipientAddressContainsWords?.length)
     exceptions.recipientContains = wire.ExceptIfRecipientAddressContainsWords;
   if (wire.ExceptIfSentTo?.length) exceptions.sentToAddresses = list(wire.ExceptIfSentTo);

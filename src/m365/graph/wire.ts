@@ -80,7 +80,9 @@ const messageRulePredicatesWire = z.object({
   isSigned: flagWire,
   isVoicemail: flagWire,
   /** Kilobytes, per Graph's sizeRange. */
-  withinSizeRange: z.object({ minimumSize: z.number().nullish(), maximumSize: z.number().nullish() }).nullish(),
+  withinSizeRange: z
+    .object({ minimumSize: z.number().nullish(), maximumSize: z.number().nullish() })
+    .nullish(),
 });
 export type MessageRulePredicatesWire = z.output<typeof messageRulePredicatesWire>;
 

@@ -46,39 +46,157 @@ const ROLE_OF_WELL_KNOWN: Record<string, FolderRole> = {
  */
 const DEFAULT_FOLDER_NAMES: Record<string, string[]> = {
   deleteditems: [
-    'deleted items', 'slettede elementer', 'sletta element', 'borttagna objekt', 'slettet post',
-    'poistetut', 'gelöschte elemente', 'verwijderde items', 'éléments supprimés', 'elementos eliminados',
-    'posta eliminata', 'elementy usunięte', 'deleted',
+    'deleted items',
+    'slettede elementer',
+    'sletta element',
+    'borttagna objekt',
+    'slettet post',
+    'poistetut',
+    'gelöschte elemente',
+    'verwijderde items',
+    'éléments supprimés',
+    'elementos eliminados',
+    'posta eliminata',
+    'elementy usunięte',
+    'deleted',
   ],
   junkemail: [
-    'junk email', 'junk e-mail', 'junk', 'søppelpost', 'uønsket e-post', 'skräppost', 'uønsket mail',
-    'uønsket e-mail', 'roskaposti', 'junk-e-mail', 'ongewenste e-mail', 'courrier indésirable',
-    'correo no deseado', 'posta indesiderata', 'wiadomości-śmieci', 'spam',
+    'junk email',
+    'junk e-mail',
+    'junk',
+    'søppelpost',
+    'uønsket e-post',
+    'skräppost',
+    'uønsket mail',
+    'uønsket e-mail',
+    'roskaposti',
+    'junk-e-mail',
+    'ongewenste e-mail',
+    'courrier indésirable',
+    'correo no deseado',
+    'posta indesiderata',
+    'wiadomości-śmieci',
+    'spam',
   ],
-  archive: ['archive', 'arkiv', 'arkisto', 'archiv', 'archief', 'archives', 'archivo', 'archivio', 'archiwum'],
+  archive: [
+    'archive',
+    'arkiv',
+    'arkisto',
+    'archiv',
+    'archief',
+    'archives',
+    'archivo',
+    'archivio',
+    'archiwum',
+  ],
   conversationhistory: [
-    'conversation history', 'samtalelogg', 'samtalehistorikk', 'konversationshistorik', 'samtalehistorik',
-    'keskusteluhistoria', 'unterhaltungsverlauf', 'gespreksgeschiedenis', 'historique des conversations',
-    'historial de conversaciones', 'cronologia conversazioni', 'historia konwersacji',
+    'conversation history',
+    'samtalelogg',
+    'samtalehistorikk',
+    'konversationshistorik',
+    'samtalehistorik',
+    'keskusteluhistoria',
+    'unterhaltungsverlauf',
+    'gespreksgeschiedenis',
+    'historique des conversations',
+    'historial de conversaciones',
+    'cronologia conversazioni',
+    'historia konwersacji',
   ],
   rssfeeds: [
-    'rss feeds', 'rss subscriptions', 'rss-feeder', 'rss-feeds', 'rss-flöden', 'rss-syötteet',
-    'rss-kanäle', 'flux rss', 'fuentes rss', 'feed rss', 'kanały rss', 'rss',
+    'rss feeds',
+    'rss subscriptions',
+    'rss-feeder',
+    'rss-feeds',
+    'rss-flöden',
+    'rss-syötteet',
+    'rss-kanäle',
+    'flux rss',
+    'fuentes rss',
+    'feed rss',
+    'kanały rss',
+    'rss',
   ],
   syncissues: [
-    'sync issues', 'synkroniseringsproblemer', 'synkroniseringsproblem', 'synkronointiongelmat',
-    'synchronisierungsprobleme', 'synchronisatieproblemen', 'problèmes de synchronisation',
-    'problemas de sincronización', 'problemi di sincronizzazione', 'problemy z synchronizacją',
-    'conflicts', 'local failures', 'server failures',
+    'sync issues',
+    'synkroniseringsproblemer',
+    'synkroniseringsproblem',
+    'synkronointiongelmat',
+    'synchronisierungsprobleme',
+    'synchronisatieproblemen',
+    'problèmes de synchronisation',
+    'problemas de sincronización',
+    'problemi di sincronizzazione',
+    'problemy z synchronizacją',
+    'conflicts',
+    'local failures',
+    'server failures',
   ],
-  notes: ['notes', 'notater', 'anteckningar', 'noter', 'muistiinpanot', 'notizen', 'notities', 'notas', 'note', 'notatki'],
+  notes: [
+    'notes',
+    'notater',
+    'anteckningar',
+    'noter',
+    'muistiinpanot',
+    'notizen',
+    'notities',
+    'notas',
+    'note',
+    'notatki',
+  ],
   calendar: ['calendar', 'kalender', 'kalenteri', 'agenda', 'calendrier', 'calendario', 'kalendarz'],
-  tasks: ['tasks', 'oppgaver', 'uppgifter', 'opgaver', 'tehtävät', 'aufgaben', 'taken', 'tâches', 'tareas', 'attività', 'zadania'],
-  contacts: ['contacts', 'kontakter', 'kontaktpersoner', 'yhteystiedot', 'kontakte', 'contactpersonen', 'contactos', 'contatti', 'kontakty'],
-  outbox: ['outbox', 'utboks', 'utkorgen', 'udbakke', 'lähtevät', 'postausgang', 'postvak uit', "boîte d'envoi", 'bandeja de salida', 'posta in uscita', 'skrzynka nadawcza'],
+  tasks: [
+    'tasks',
+    'oppgaver',
+    'uppgifter',
+    'opgaver',
+    'tehtävät',
+    'aufgaben',
+    'taken',
+    'tâches',
+    'tareas',
+    'attività',
+    'zadania',
+  ],
+  contacts: [
+    'contacts',
+    'kontakter',
+    'kontaktpersoner',
+    'yhteystiedot',
+    'kontakte',
+    'contactpersonen',
+    'contactos',
+    'contatti',
+    'kontakty',
+  ],
+  outbox: [
+    'outbox',
+    'utboks',
+    'utkorgen',
+    'udbakke',
+    'lähtevät',
+    'postausgang',
+    'postvak uit',
+    "boîte d'envoi",
+    'bandeja de salida',
+    'posta in uscita',
+    'skrzynka nadawcza',
+  ],
   clutter: ['clutter'],
   recoverableitemsdeletions: ['recoverable items', 'deletions'],
-  inbox: ['inbox', 'innboks', 'inkorgen', 'indbakke', 'saapuneet', 'posteingang', 'postvak in', 'boîte de réception', 'bandeja de entrada', 'posta in arrivo', 'skrzynka odbiorcza'],
+  inbox: [
+    'inbox',
+    'innboks',
+    'inkorgen',
+    'indbakke',
+    'saapuneet',
+    'posteingang',
+    'postvak in',
+    'boîte de réception',
+    'bandeja de entrada',
+    'posta in arrivo',
+    'skrzynka odbiorcza',
+  ],
 };
 
 const WELL_KNOWN_BY_NAME = new Map<string, string>(
@@ -112,19 +230,25 @@ export function wellKnownOfName(name: string): string | undefined {
  * the default folder it sits in), by its localised default name otherwise.
  */
 export function folderRole(name: string, identity: FolderIdentity | undefined): FolderRole {
-  const wellKnown = identity?.wellKnownName ?? wellKnownFromPath(folderPath(name), identity === undefined);
-  if (wellKnown !== undefined) return ROLE_OF_WELL_KNOWN[wellKnown] ?? 'conceal';
-  const within = identity?.within ?? (identity === undefined ? withinFromPath(folderPath(name)) : undefined);
-  if (within !== undefined) {
+  const path = folderPath(name);
+  if (identity?.wellKnownName !== undefined) return ROLE_OF_WELL_KNOWN[identity.wellKnownName] ?? 'conceal';
+  const within = identity === undefined ? withinFromPath(path) : identity.within;
+  if (within !== undefined && within !== 'msgfolderroot' && within !== 'inbox') {
     const role = ROLE_OF_WELL_KNOWN[within] ?? 'conceal';
     // A folder under Deleted Items, Junk Email or a system folder is as hidden as its parent.
-    if (role === 'conceal' || role === 'discard') return 'conceal';
+    return role === 'archive' ? 'archive' : role === 'custom' ? 'custom' : 'conceal';
+  }
+  // Top-level folders without a Graph well-known name (RSS Feeds, Notes, Calendar) and rules read
+  // without identity: the default folders' localised names.
+  if (within !== 'inbox') {
+    const wellKnown = wellKnownFromPath(path);
+    if (wellKnown !== undefined) return ROLE_OF_WELL_KNOWN[wellKnown] ?? 'conceal';
   }
   return 'custom';
 }
 
-function wellKnownFromPath(path: string[], byName: boolean): string | undefined {
-  if (!byName || path.length !== 1) return undefined;
+function wellKnownFromPath(path: string[]): string | undefined {
+  if (path.length !== 1) return undefined;
   const [only] = path;
   return only === undefined ? undefined : wellKnownOfName(only);
 }

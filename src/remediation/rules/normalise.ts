@@ -8,10 +8,13 @@ import unhomoglyph from 'unhomoglyph';
  * case and diacritics.
  */
 
-/** Format (Cf) and control (Cc) characters, the combining grapheme joiner, Hangul fillers and variation selectors. */
-const INVISIBLE = /[\p{Cf}\p{Cc}\u034f\u115f\u1160\u3164\uffa0\u180e\ufe00-\ufe0f]/gu;
-/** The same, less the ordinary whitespace controls a pasted keyword may carry. */
-const INVISIBLE_SIGNAL = /[\p{Cf}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u034f\u115f\u1160\u3164\uffa0\u180e\ufe00-\ufe0f]/u;
+/**
+ * Format (Cf: zero-width, bidi controls, soft hyphen) and control (Cc, NUL included) characters,
+ * Hangul fillers and variation selectors; the combining grapheme joiner (U+034F) separately, as it
+ * is a combining mark.
+ */
+const INVISIBLE = /[\p{Cf}\p{Cc}\u3164\uffa0\u180e]|\p{Variation_Selector}|\u034f|\u115f|\u1160/gu;
+const INVISIBLE_ONE = /[\p{Cf}\p{Cc}\u3164\uffa0\u180e]|\p{Variation_Selector}|\u034f|\u115f|\u1160/u;
 
 /** The comparison key: equal keys mean "reads the same to a person". */
 export function matchKey(text: string): string {
@@ -28,7 +31,8 @@ export function matchKey(text: string): string {
 
 /** Zero-width, bidi-control or other invisible characters: no person types these into a rule. */
 export function hasInvisibleCharacters(text: string): boolean {
-  return INVISIBLE_SIGNAL.test(text);
+  // Tabs and line breaks are whitespace a pasted keyword may carry, not an evasion.
+  return INVISIBLE_ONE.test(text.replace(/[\t\n\r]/g, ''));
 }
 
 const LOOKALIKE_SCRIPTS = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Cherokee}]/u;
@@ -39,7 +43,10 @@ const LATIN = /\p{Script=Latin}/u;
  * skeleton is plain Latin ("раураl"): both are look-alike spellings meant to dodge filters.
  */
 export function hasLookalikeLetters(text: string): boolean {
-  const words = text.normalize('NFKC').replace(INVISIBLE, '').split(/[^\p{L}\p{M}]+/u);
+  const words = text
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .split(/[^\p{L}\p{M}]+/u);
   return words.some((word) => {
     if (!LOOKALIKE_SCRIPTS.test(word)) return false;
     if (LATIN.test(word)) return true;

@@ -50,13 +50,25 @@ const SYSTEM_RULE_NAMES = new Set([
   'Microsoft.Exchange.OOF.AllExternalSenders.Global',
 ]);
 
-/** Message types whose hiding conceals mail sent from the account (bounces of a phishing run, read receipts). */
-const SENT_MAIL_EVIDENCE_TYPES = new Set(['nondeliveryreport', 'readreceipt']);
+/** Message types whose hiding conceals mail sent from the account: the bounces of a phishing run. */
+const SENT_MAIL_EVIDENCE_TYPES = new Set(['nondeliveryreport']);
+
+/** Domains Microsoft sends account-security and sign-in warnings from. */
+const WARNING_DOMAINS = ['accountprotection.microsoft.com', 'microsoftonline.com', 'security.microsoft.com'];
 
 /** Header names every message carries: a header condition on them matches everything. */
 const UNIVERSAL_HEADERS = new Set([
-  'received', 'from', 'to', 'date', 'subject', 'message-id', 'mime-version', 'content-type',
-  'return-path', 'x-ms-exchange-organization-authas', 'authentication-results',
+  'received',
+  'from',
+  'to',
+  'date',
+  'subject',
+  'message-id',
+  'mime-version',
+  'content-type',
+  'return-path',
+  'x-ms-exchange-organization-authas',
+  'authentication-results',
 ]);
 
 /** Sender conditions this common match practically every address. */
@@ -114,11 +126,16 @@ function sensitiveValues(values: string[]): string[] {
   });
 }
 
-/** Sender values whose local part or domain names someone who would warn the user. */
+/** Sender values whose local part (or a known alerting domain) names someone who would warn the user. */
 function warningSenders(values: string[]): string[] {
   return values.filter((value) => {
-    const words = matchKey(extractAddress(value)).replace(/[@._-]/g, ' ');
-    return WARNING_SENDER_KEYS.some((fragment) => containsTerm(words, fragment));
+    const address = matchKey(extractAddress(value));
+    const [local = address, domain = ''] = address.split('@');
+    const words = local.replace(/[._-]/g, ' ');
+    return (
+      WARNING_SENDER_KEYS.some((fragment) => containsTerm(words, fragment)) ||
+      WARNING_DOMAINS.some((known) => domain === known || domain.endsWith(`.${known}`))
+    );
   });
 }
 
@@ -165,7 +182,9 @@ function matchesEverything(conditions: InboxRuleConditions): EverythingReason | 
   }
   const headers = list(conditions.headerContains);
   if (headers.length > 0) {
-    const trivial = headers.some((value) => isTrivial(value) || UNIVERSAL_HEADERS.has(matchKey(value).replace(/:$/, '')));
+    const trivial = headers.some(
+      (value) => isTrivial(value) || UNIVERSAL_HEADERS.has(matchKey(value).replace(/:$/, '')),
+    );
     narrow.push(!trivial);
     if (trivial) reasons.push('header');
   }
@@ -221,10 +240,26 @@ function filedByTopic(folder: string, sensitive: string[]): boolean {
   });
 }
 
-function isSystemRule(rule: InboxRule, role: FolderRole | undefined, identity: FolderIdentity | undefined): boolean {
+/** Whether the folder is named after the sender ("jira@…" into "Jira"): filing, not hiding. */
+function filedBySender(folder: string, senders: string[]): boolean {
+  const folderKey = matchKey(folderDisplayName(folder));
+  if (folderKey.length < 3) return false;
+  return senders.some((sender) =>
+    matchKey(extractAddress(sender))
+      .split(/[@._-]/)
+      .some((part) => part.length >= 3 && (folderKey.includes(part) || part.includes(folderKey.slice(0, 5)))),
+  );
+}
+
+function isSystemRule(
+  rule: InboxRule,
+  role: FolderRole | undefined,
+  identity: FolderIdentity | undefined,
+): boolean {
   if (!SYSTEM_RULE_NAMES.has(rule.name)) return false;
   const { actions } = rule;
-  const forwards = actions.forwardTo.length + actions.redirectTo.length + actions.forwardAsAttachmentTo.length;
+  const forwards =
+    actions.forwardTo.length + actions.redirectTo.length + actions.forwardAsAttachmentTo.length;
   if (forwards > 0 || actions.delete || actions.permanentDelete || actions.copyToFolder) return false;
   if (actions.moveToFolder === undefined) return true;
   // The junk mail rule moves to Junk Email, nowhere else.
@@ -255,9 +290,15 @@ export function scoreInboxRule(rule: InboxRule, context: ScoreContext): RuleScor
   const exceptions = rule.exceptions ?? {};
 
   const moveRole =
-    actions.moveToFolder === undefined ? undefined : folderRole(actions.moveToFolder, actions.moveToFolderIdentity);
+    actions.moveToFolder === undefined
+      ? undefined
+      : folderRole(actions.moveToFolder, actions.moveToFolderIdentity);
   if (isSystemRule(rule, moveRole, actions.moveToFolderIdentity)) {
-    return { suspicion: 'none', reasons: [message('rule.systemRule', { name: rule.name })], systemRule: true };
+    return {
+      suspicion: 'none',
+      reasons: [message('rule.systemRule', { name: rule.name })],
+      systemRule: true,
+    };
   }
 
   const forwarding: ['forward' | 'redirect' | 'attachment', string[]][] = [
@@ -312,16 +353,19 @@ export function scoreInboxRule(rule: InboxRule, context: ScoreContext): RuleScor
       reasons.push(message('rule.oddFolderName', { folder }));
     }
   }
+  let stashes = false;
   if (actions.copyToFolder !== undefined) {
     const role = folderRole(actions.copyToFolder, actions.copyToFolderIdentity);
     const folder = folderDisplayName(actions.copyToFolder);
     // A copy kept where nobody looks is a stash for the attacker to read later.
-    if (role === 'conceal') score += POINTS_FOR.low;
+    stashes = role === 'conceal';
+    if (stashes) score += POINTS_FOR.low;
     reasons.push(message('rule.copyTo', { folder, hidden: role === 'conceal' ? 1 : 0 }));
   }
+  // Marking read hides mail only together with something else: a broad or sensitive filter, or another way of hiding.
+  const hidesElsewhere = conceals;
   if (actions.markAsRead) {
     conceals = true;
-    score += POINTS_FOR.low;
     reasons.push(message('rule.markRead'));
   }
 
@@ -340,7 +384,7 @@ export function scoreInboxRule(rule: InboxRule, context: ScoreContext): RuleScor
     reasons.push(message('rule.warningSenders', { senders: warning }));
   }
 
-  if (everything !== undefined && (conceals || removesFromInbox)) {
+  if (everything !== undefined && (conceals || removesFromInbox || stashes)) {
     // Everything moved to a folder of the user's own is still every message leaving the Inbox.
     score += conceals ? POINTS_FOR.low : POINTS_FOR.medium;
     reasons.push(message('rule.matchesEverything', { why: everything }));
@@ -358,16 +402,30 @@ export function scoreInboxRule(rule: InboxRule, context: ScoreContext): RuleScor
     everything === undefined &&
     warning.length === 0 &&
     !senders.some(looksBulk) &&
-    (actions.delete || actions.permanentDelete || (moveRole !== undefined && moveRole !== 'inbox' && (moveRole !== 'custom' || actions.markAsRead)));
+    (actions.delete ||
+      actions.permanentDelete ||
+      (moveRole !== undefined &&
+        moveRole !== 'inbox' &&
+        (moveRole !== 'custom' ||
+          (actions.markAsRead && !filedBySender(actions.moveToFolder ?? '', senders)))));
   if (targeted) {
     score += POINTS_FOR.low;
     reasons.push(message('rule.targetedHiding', { senders: senders.map(extractAddress) }));
   }
+  if (
+    actions.markAsRead &&
+    (hidesElsewhere ||
+      everything !== undefined ||
+      targeted ||
+      (sensitive.length > 0 && !filing) ||
+      warning.length > 0)
+  )
+    score += POINTS_FOR.low;
 
   const types = list(conditions.messageTypes);
   if (types.length > 0) {
     const evidence = types.filter((type) => SENT_MAIL_EVIDENCE_TYPES.has(type.toLowerCase()));
-    if (evidence.length > 0 && (conceals || removesFromInbox)) {
+    if (evidence.length > 0 && (conceals || (removesFromInbox && moveRole !== 'custom'))) {
       score += POINTS_FOR.medium;
       reasons.push(message('rule.hidesSentEvidence', { types: evidence }));
     } else {

@@ -26,7 +26,10 @@ const ruleConditionsShape = {
     .object({ minimumKilobytes: z.number().optional(), maximumKilobytes: z.number().optional() })
     .optional(),
 };
-const folderIdentitySchema = z.object({ wellKnownName: z.string().optional(), within: z.string().optional() });
+const folderIdentitySchema = z.object({
+  wellKnownName: z.string().optional(),
+  within: z.string().optional(),
+});
 
 export const inboxRuleSchema = z.object({
   id: z.string(),

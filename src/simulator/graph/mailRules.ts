@@ -212,11 +212,28 @@ function patchRule(context: RouteContext) {
   });
 }
 
+/** The simulator's id of the mailbox's root ("Top of Information Store", well-known msgfolderroot). */
+function rootFolderId(mailbox: SimMailbox): string {
+  return `AAMkARoot${mailbox.userId.replace(/-/g, '')}`;
+}
+
+function rootFolder(mailbox: SimMailbox): SimFolder {
+  return {
+    id: rootFolderId(mailbox),
+    displayName: 'Top of Information Store',
+    wellKnownName: 'msgfolderroot',
+    parentFolderId: `AAMkAStore${mailbox.userId.replace(/-/g, '')}`,
+    isHidden: false,
+    totalItemCount: 0,
+    unreadItemCount: 0,
+  };
+}
+
 function folderWire(mailbox: SimMailbox, folder: SimFolder): Record<string, unknown> {
   return {
     id: folder.id,
     displayName: folder.displayName,
-    parentFolderId: folder.parentFolderId ?? `AAMkARoot${mailbox.userId.replace(/-/g, '')}`,
+    parentFolderId: folder.parentFolderId ?? rootFolderId(mailbox),
     childFolderCount: mailbox.folders.filter((candidate) => candidate.parentFolderId === folder.id).length,
     unreadItemCount: folder.unreadItemCount,
     totalItemCount: folder.totalItemCount,
@@ -227,6 +244,24 @@ function folderWire(mailbox: SimMailbox, folder: SimFolder): Record<string, unkn
 const outlook = { kind: 'outlook', mailbox: mailboxKey } as const;
 
 export const mailRuleRoutes: RouteDef[] = [
+  {
+    method: 'GET',
+    path: '/v1.0/domains',
+    service: 'graph',
+    permissions: ['Domain.Read.All'],
+    throttle: { kind: 'budget' },
+    handler: (context) => {
+      const { tenant } = context.state;
+      const domains = [tenant.domain, ...tenant.acceptedDomains].map((id) => ({
+        id,
+        isDefault: id === tenant.domain,
+        isInitial: id.toLowerCase().endsWith('.onmicrosoft.com'),
+        isVerified: true,
+        supportedServices: ['Email', 'OfficeCommunicationsOnline'],
+      }));
+      return json(200, collection(context.request, 'domains', domains, undefined));
+    },
+  },
   {
     method: 'GET',
     path: rulesPath,
@@ -313,9 +348,14 @@ export const mailRuleRoutes: RouteDef[] = [
     handler: (context) => {
       const { mailbox } = requireMailbox(context);
       const raw = context.params.folderId ?? '';
+      const root = rootFolder(mailbox);
       const folder =
-        mailbox.folders.find((candidate) => candidate.id === raw) ??
-        mailbox.folders.find((candidate) => candidate.wellKnownName?.toLowerCase() === raw.toLowerCase());
+        raw === root.id || raw.toLowerCase() === 'msgfolderroot'
+          ? root
+          : (mailbox.folders.find((candidate) => candidate.id === raw) ??
+            mailbox.folders.find(
+              (candidate) => candidate.wellKnownName?.toLowerCase() === raw.toLowerCase(),
+            ));
       if (!folder) throw itemNotFound();
       return json(200, {
         '@odata.context': contextUrl(
