@@ -5,28 +5,37 @@ import type {
   StepStatus,
   StepView,
 } from '../remediation/contract';
+import type { Locale } from '../i18n/findings';
+import { actionText, findingReasons, findingTitle, localeOf, stepSummaryText } from '../i18n/findings';
 
 const MARK = { high: '!!', medium: '! ', low: '. ', none: '  ' } as const;
 
-export function renderStep(step: StepView): string {
+/** The language findings are shown in: REMEDIATOR_LOCALE, else the POSIX locale (LC_ALL, LANG). */
+export function cliLocale(env: NodeJS.ProcessEnv = process.env): Locale {
+  return localeOf(env.REMEDIATOR_LOCALE ?? env.LC_ALL ?? env.LANG);
+}
+
+export function renderStep(step: StepView, locale: Locale = cliLocale()): string {
   const lines = [
     `== ${step.title} [${step.status}${step.status === 'done' && step.verified ? ', verified' : ''}]`,
   ];
-  lines.push(`   ${step.summary}`);
+  lines.push(`   ${stepSummaryText(step, locale)}`);
   if (step.manualGuidance) lines.push(`   By hand: ${step.manualGuidance}`);
   if (step.nothingToDo && step.findings.length === 0) lines.push('   Nothing to do.');
   for (const finding of step.findings) {
-    lines.push(`   ${MARK[finding.suspicion]} ${finding.selectedByDefault ? '[x]' : '[ ]'} ${finding.title}`);
-    for (const reason of finding.reasons) lines.push(`          - ${reason}`);
+    lines.push(
+      `   ${MARK[finding.suspicion]} ${finding.selectedByDefault ? '[x]' : '[ ]'} ${findingTitle(finding, locale)}`,
+    );
+    for (const reason of findingReasons(finding, locale)) lines.push(`          - ${reason}`);
   }
   if (step.status === 'pending' && step.actions.length > 0) {
     lines.push('   Proposed:');
-    for (const action of step.actions) lines.push(`     * ${action.description}`);
+    for (const action of step.actions) lines.push(`     * ${actionText(action, locale)}`);
   }
   for (const result of step.results) {
     const action = step.actions.find((candidate) => candidate.id === result.actionId);
     lines.push(
-      `   -> ${result.outcome}${result.verified ? ' (verified)' : ''}: ${action?.description ?? result.actionId}${result.error ? ` — ${result.error.message}` : ''}`,
+      `   -> ${result.outcome}${result.verified ? ' (verified)' : ''}: ${action ? actionText(action, locale) : result.actionId}${result.error ? ` — ${result.error.message}` : ''}`,
     );
   }
   if (step.error) lines.push(`   Error: ${step.error.message}`, `   Remedy: ${step.error.remedy}`);
@@ -38,7 +47,7 @@ export function renderIncident(incident: IncidentView): string {
     `Incident ${incident.id} — ${incident.target.displayName} (${incident.target.userPrincipalName}) — ${incident.status}`,
     `Opened ${incident.createdAt} by ${incident.requester.displayName}`,
   ];
-  return [...header, ...incident.steps.map(renderStep)].join('\n');
+  return [...header, ...incident.steps.map((step) => renderStep(step))].join('\n');
 }
 
 export function renderIncidentLine(incident: IncidentView): string {

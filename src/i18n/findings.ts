@@ -213,3 +213,65 @@ export function renderMessage(value: Message, locale: Locale): string {
       : text(param);
   return render(value.params ?? {}, nested);
 }
+
+/**
+ * Step summaries in Norwegian for steps whose module gives only English text; a module's
+ * summaryMessage wins when it has one.
+ */
+const NB_STEP_SUMMARIES: Record<string, string> = {
+  'block-sign-in': 'Hindrer angriperen i å logge på igjen mens kontoen ryddes.',
+  'revoke-sessions':
+    'Logger angriperen ut overalt: eksisterende oppdateringstokener og øktinformasjonskapsler slutter å virke.',
+  'reset-password':
+    'Angriperen kan kjenne det nåværende passordet; bytt det ut med et som bare responderen får.',
+  'mailbox-forwarding':
+    'Angripere videresender all e-post til en adresse de kontrollerer, for å fortsette å lese den etter at de mister tilgangen.',
+  'inbox-rules':
+    'Angripere lager regler som videresender, skjuler eller sletter e-post, slik at offeret aldri ser svar eller advarsler.',
+  'unblock-sending':
+    'Microsoft blokkerer kontoer som har sendt søppelpost; når kontoen er ren, må brukeren kunne sende igjen.',
+  'admin-roles':
+    'En angriper med en administratorrolle kan opprette kontoer, lese andre postbokser eller gi seg selv tilgang.',
+  'auth-methods':
+    'En angriper som har registrert sin egen telefon eller autentiseringsapp, kan bestå MFA etter at passordet er tilbakestilt.',
+  'app-consents':
+    'En app med samtykke fortsetter å lese e-post med sine egne tokener, selv etter at passordet er tilbakestilt.',
+  'mailbox-delegates':
+    'En delegat som angriperen har lagt til, fortsetter å lese eller sende fra postboksen med en annen konto.',
+  'confirm-compromised':
+    'Merker brukeren som kompromittert i Identity Protection, slik at risikobaserte policyer og rapporter behandler den slik.',
+  'sign-in-evidence':
+    'Viser hvor og hvordan kontoen er brukt i det siste, for å avgrense hendelsen og finne angriperen.',
+};
+
+/** A finding's title in the locale (its message when the engine gave one). */
+export function findingTitle(finding: { title: string; titleMessage?: Message }, locale: Locale): string {
+  return finding.titleMessage ? renderMessage(finding.titleMessage, locale) : finding.title;
+}
+
+/** A finding's reasons in the locale (its messages when the engine gave them). */
+export function findingReasons(
+  finding: { reasons: string[]; reasonMessages?: Message[] },
+  locale: Locale,
+): string[] {
+  return finding.reasonMessages
+    ? finding.reasonMessages.map((reason) => renderMessage(reason, locale))
+    : finding.reasons;
+}
+
+/** A planned change in the locale. */
+export function actionText(
+  action: { description: string; descriptionMessage?: Message },
+  locale: Locale,
+): string {
+  return action.descriptionMessage ? renderMessage(action.descriptionMessage, locale) : action.description;
+}
+
+/** Why a step matters, in the locale. */
+export function stepSummaryText(
+  step: { id: string; summary: string; summaryMessage?: Message },
+  locale: Locale,
+): string {
+  if (step.summaryMessage) return renderMessage(step.summaryMessage, locale);
+  return locale === 'nb-NO' ? (NB_STEP_SUMMARIES[step.id] ?? step.summary) : step.summary;
+}

@@ -18,8 +18,11 @@ export interface MailRulesClientOptions {
 }
 
 /**
- * Graph v1.0 mailFolder well-known names (mailFolder resource, "Use well-known folder names"),
- * the folders a rule can target. msgfolderroot is the top of the tree.
+ * Graph v1.0 mailFolder well-known names (mailFolder resource, "Use well-known folder names") a
+ * rule can target; msgfolderroot is the top of the tree. Conflicts, LocalFailures and
+ * ServerFailures sit under SyncIssues and are placed by their parent; scheduled and searchfolders
+ * hold no mail a rule could move. Folders with no well-known name (RSS Feeds, Notes) are placed
+ * by their place in the tree and their localised default names.
  */
 export const WELL_KNOWN_FOLDER_NAMES = [
   'msgfolderroot',
@@ -29,16 +32,11 @@ export const WELL_KNOWN_FOLDER_NAMES = [
   'junkemail',
   'conversationhistory',
   'syncissues',
-  'conflicts',
-  'localfailures',
-  'serverfailures',
   'recoverableitemsdeletions',
   'clutter',
   'drafts',
   'outbox',
   'sentitems',
-  'scheduled',
-  'searchfolders',
 ] as const;
 
 type Recipients = NonNullable<NonNullable<MessageRuleWire['actions']>['forwardTo']>;

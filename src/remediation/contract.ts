@@ -226,8 +226,8 @@ export interface RemediationService {
   getIncident(incidentId: string): Promise<IncidentView | undefined>;
   listOpenIncidents(): Promise<IncidentView[]>;
   history(userIdOrUpn: string): Promise<IncidentView[]>;
-  /** A readable incident report (plain text / Markdown). */
-  report(incidentId: string): Promise<string>;
+  /** A readable incident report (plain text / Markdown); findings in the locale's language (BCP 47, default English). */
+  report(incidentId: string, locale?: string): Promise<string>;
   /** The audit log as JSON lines, for one incident or all. */
   exportAudit(incidentId?: string): Promise<string>;
   /** Whether the actor is a responder (member of the configured group). */

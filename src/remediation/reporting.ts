@@ -1,15 +1,22 @@
 import type { StoredAuditEvent } from './storage';
 import { inertText as t } from './inertText';
 import type { IncidentView } from './contract';
+import type { Locale } from '../i18n/findings';
+import { actionText, findingReasons, findingTitle, stepSummaryText } from '../i18n/findings';
 
 const SUSPICION_MARK = { high: 'HIGH', medium: 'MEDIUM', low: 'low', none: '-' } as const;
 
 /**
  * A readable Markdown report of one incident and its audit trail. Holds no secret by construction.
  * Every value from the tenant, a message or an error (`t`) is made inert: the report is shown in
- * Teams as Markdown, so a rule name must not become a link or a heading there.
+ * Teams as Markdown, so a rule name must not become a link or a heading there. Findings, reasons,
+ * summaries and planned changes are in the reader's locale.
  */
-export function renderIncidentReport(incident: IncidentView, audit: StoredAuditEvent[]): string {
+export function renderIncidentReport(
+  incident: IncidentView,
+  audit: StoredAuditEvent[],
+  locale: Locale = 'en',
+): string {
   const lines: string[] = [];
   const { target } = incident;
   lines.push(`# Incident ${incident.id}: ${t(target.displayName)} (${t(target.userPrincipalName)})`);
@@ -27,12 +34,12 @@ export function renderIncidentReport(incident: IncidentView, audit: StoredAuditE
     lines.push(
       `## ${t(step.title)} — ${step.status}${step.verified && step.status === 'done' ? ' (verified)' : ''}`,
     );
-    lines.push(t(step.summary));
+    lines.push(t(stepSummaryText(step, locale)));
     if (step.manualGuidance) lines.push('', `Manual: ${t(step.manualGuidance)}`);
     if (step.nothingToDo && step.findings.length === 0) lines.push('', 'Nothing to do.');
     for (const finding of step.findings) {
       lines.push(
-        `- [${SUSPICION_MARK[finding.suspicion]}] ${t(finding.title)}: ${finding.reasons.map(t).join('; ')}`,
+        `- [${SUSPICION_MARK[finding.suspicion]}] ${t(findingTitle(finding, locale))}: ${findingReasons(finding, locale).map(t).join('; ')}`,
       );
     }
     if (step.approvedBy) lines.push(`- Approved by ${t(step.approvedBy.displayName)}`);
@@ -41,7 +48,7 @@ export function renderIncidentReport(incident: IncidentView, audit: StoredAuditE
       const action = step.actions.find((candidate) => candidate.id === result.actionId);
       const ids = result.requestIds.length ? ` [request ${result.requestIds.join(', ')}]` : '';
       lines.push(
-        `- ${result.outcome}${result.verified ? ', verified' : ''}: ${t(action?.description ?? result.actionId)}${ids}${result.error ? ` — ${t(result.error.message)}` : ''}`,
+        `- ${result.outcome}${result.verified ? ', verified' : ''}: ${t(action ? actionText(action, locale) : result.actionId)}${ids}${result.error ? ` — ${t(result.error.message)}` : ''}`,
       );
     }
     if (step.error) lines.push(`- Error: ${t(step.error.message)} Remedy: ${t(step.error.remedy)}`);

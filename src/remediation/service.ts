@@ -32,6 +32,7 @@ import { forEachLimited, summarizeGroup } from './groups';
 import { RefusalAudit } from './refusalAudit';
 import { Policy } from './policy';
 import { renderIncidentReport, toJsonLines } from './reporting';
+import { localeOf } from '../i18n/findings';
 import { StepRunner } from './stepRunner';
 import type { ActionRun, CrashPoint } from './stepRunner';
 import { executionPrerequisites } from './executionOrder';
@@ -945,9 +946,9 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
     return Promise.all(incidents.map((incident) => this.view(incident.id)));
   }
 
-  async report(incidentId: string): Promise<string> {
+  async report(incidentId: string, locale?: string): Promise<string> {
     const incident = await this.view(idSchema.parse(incidentId));
-    return renderIncidentReport(incident, await this.deps.store.listAudit(incident.id));
+    return renderIncidentReport(incident, await this.deps.store.listAudit(incident.id), localeOf(locale));
   }
 
   async exportAudit(incidentId?: string): Promise<string> {

@@ -176,7 +176,7 @@ export class Commands {
     await context.sendActivity({
       type: 'message',
       textFormat: 'markdown',
-      text: await this.deps.engine.report(incidentId),
+      text: await this.deps.engine.report(incidentId, context.activity.locale),
     });
   }
 

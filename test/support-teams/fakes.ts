@@ -279,7 +279,7 @@ export class FakeRemediationService implements RemediationService, GroupRemediat
     );
   }
 
-  async report(incidentId: string): Promise<string> {
+  async report(incidentId: string, _locale?: string): Promise<string> {
     this.record('report', incidentId);
     return `# Incident ${incidentId}`;
   }

@@ -1,6 +1,8 @@
 import type { Actor, IncidentView, StepView } from '../../remediation/contract';
 import type { Strings } from '../i18n';
 import { undoStringsFor } from '../i18n/undo';
+import { actionText, findingReasons, findingTitle, localeOf, stepSummaryText } from '../../i18n/findings';
+import type { Locale } from '../../i18n/findings';
 import { incidentCardVersion, stepCardVersion } from './cardVersion';
 import type {
   IncidentCardData,
@@ -109,16 +111,17 @@ function changeList(
   step: StepView,
   selectable: boolean,
   strings: Strings,
+  locale: Locale,
 ): Pick<StepCardData, 'changes' | 'changesHeading'> {
   const labels = strings.cardLabels;
   if (step.status === 'pending') {
     return {
       changesHeading: selectable ? labels.proposedChanges : labels.whatWillChange,
-      changes: step.actions.map((action) => ({ text: action.description })),
+      changes: step.actions.map((action) => ({ text: actionText(action, locale) })),
     };
   }
   if (step.status !== 'done' && step.status !== 'failed') return { changesHeading: '', changes: [] };
-  const descriptions = new Map(step.actions.map((action) => [action.id, action.description]));
+  const descriptions = new Map(step.actions.map((action) => [action.id, actionText(action, locale)]));
   return {
     changesHeading: labels.whatChanged,
     changes: step.results.map((result) => {
@@ -136,16 +139,17 @@ export function buildStepCard(
   notice = '',
 ): StepCardData {
   const { strings } = context;
+  const locale = localeOf(context.localeTag);
   const labels = strings.cardLabels;
   const incidentOpen = incident.status === 'open';
   const pending = step.status === 'pending';
   const selectable = incidentOpen && pending && !step.nothingToDo && step.findings.length > 1;
   const findings: StepCardFinding[] = step.findings.map((finding) => ({
     inputId: `${FINDING_INPUT_PREFIX}${finding.id}`,
-    title: finding.title,
+    title: findingTitle(finding, locale),
     details: findingDetails(strings.suspicion[finding.suspicion], context),
     // One list item per reason: each is tenant text, made inert on its own, so none can add lines.
-    reasons: finding.reasons.map((reason) => ({ text: reason })),
+    reasons: findingReasons(finding, locale).map((reason) => ({ text: reason })),
     selected: finding.selectedByDefault ? 'true' : 'false',
   }));
   const undo = undoStringsFor(context.localeTag);
@@ -174,12 +178,12 @@ export function buildStepCard(
     banner: banner(context),
     labels,
     title: strings.stepTitles[step.id],
-    summary: step.summary,
+    summary: stepSummaryText(step, locale),
     statusLine: `${labels.status}: ${stepStatusText(step, strings, context.localeTag)}`,
     statusColor,
     selectable,
     findings,
-    ...changeList(step, selectable, strings),
+    ...changeList(step, selectable, strings, locale),
     nothingToDo: step.nothingToDo ? labels.nothingToDo : '',
     manualGuidance: step.manualGuidance ?? '',
     offerCredentialKind: canAct && step.id === 'reset-password' && !step.manualGuidance,

@@ -1,6 +1,6 @@
 import type { Strings } from './en';
 
-/** Norwegian Bokmål. Findings and reasons come from the engine and stay in English. */
+/** Norwegian Bokmål. Findings, reasons and planned changes are rendered by src/i18n/findings.ts. */
 export const nbNO: Strings = {
   simulatedBanner: 'Simulert tenant: ingenting her berører en ekte Microsoft 365-tenant.',
   fourEyesRelaxed:
