@@ -142,8 +142,23 @@ export class InvokeCommandExchangeClient implements ExchangeClient {
       ['ForwardTo', rule.actions.forwardTo],
       ['RedirectTo', rule.actions.redirectTo],
       ['ForwardAsAttachmentTo', rule.actions.forwardAsAttachmentTo],
+      ['HeaderContainsWords', rule.conditions.headerContains ?? []],
+      ['RecipientAddressContainsWords', rule.conditions.recipientContains ?? []],
+      ['SentTo', rule.conditions.sentToAddresses ?? []],
+      // A rule restored by undo keeps its exceptions, or it would act on more mail than before.
+      ['ExceptIfSubjectContainsWords', rule.exceptions?.subjectContains ?? []],
+      ['ExceptIfBodyContainsWords', rule.exceptions?.bodyContains ?? []],
+      ['ExceptIfSubjectOrBodyContainsWords', rule.exceptions?.subjectOrBodyContains ?? []],
+      ['ExceptIfFrom', rule.exceptions?.fromAddresses ?? []],
+      ['ExceptIfFromAddressContainsWords', rule.exceptions?.senderContains ?? []],
+      ['ExceptIfHeaderContainsWords', rule.exceptions?.headerContains ?? []],
     ];
     for (const [parameter, values] of lists) if (values.length > 0) parameters[parameter] = values;
+    const [messageType] = rule.conditions.messageTypes ?? [];
+    if (messageType) parameters.MessageTypeMatches = messageType;
+    const [exceptType] = rule.exceptions?.messageTypes ?? [];
+    if (exceptType) parameters.ExceptIfMessageTypeMatches = exceptType;
+    if (rule.actions.copyToFolder) parameters.CopyToFolder = `${identity}:\\${rule.actions.copyToFolder}`;
     const switches: Array<[string, boolean]> = [
       ['DeleteMessage', rule.actions.delete],
       ['SoftDeleteMessage', rule.actions.permanentDelete],

@@ -213,6 +213,18 @@ const folderSchema = z.object({
   unreadItemCount: z.number().int().default(0),
 });
 
+/** Rule conditions (and exceptions): Graph messageRulePredicates / Exchange …ContainsWords, MessageTypeMatches. */
+const rulePredicatesSchema = z.object({
+  subjectContains: z.array(z.string()).default([]),
+  bodyContains: z.array(z.string()).default([]),
+  subjectOrBodyContains: z.array(z.string()).default([]),
+  senderContains: z.array(z.string()).default([]),
+  fromAddresses: z.array(emailAddress).default([]),
+  headerContains: z.array(z.string()).default([]),
+  /** Exchange MessageTypeMatches values (NonDeliveryReport, AutomaticReply, ...). */
+  messageTypes: z.array(z.string()).default([]),
+});
+
 const inboxRuleSchema = z.object({
   /** Exchange RuleIdentity (a decimal number as a string). */
   ruleIdentity: z.string().regex(/^\d+$/, 'must be a decimal number'),
@@ -225,21 +237,17 @@ const inboxRuleSchema = z.object({
   hidden: z.boolean().default(false),
   inError: z.boolean().default(false),
   readOnly: z.boolean().default(false),
-  conditions: z
-    .object({
-      subjectContains: z.array(z.string()).default([]),
-      bodyContains: z.array(z.string()).default([]),
-      subjectOrBodyContains: z.array(z.string()).default([]),
-      senderContains: z.array(z.string()).default([]),
-      fromAddresses: z.array(emailAddress).default([]),
-    })
-    .default({
-      subjectContains: [],
-      bodyContains: [],
-      subjectOrBodyContains: [],
-      senderContains: [],
-      fromAddresses: [],
-    }),
+  conditions: rulePredicatesSchema.default({
+    subjectContains: [],
+    bodyContains: [],
+    subjectOrBodyContains: [],
+    senderContains: [],
+    fromAddresses: [],
+    headerContains: [],
+    messageTypes: [],
+  }),
+  /** Exchange ExceptIf… / Graph exceptions. */
+  exceptions: rulePredicatesSchema.nullable().default(null),
   actions: z
     .object({
       forwardTo: z.array(emailAddress).default([]),
@@ -249,6 +257,8 @@ const inboxRuleSchema = z.object({
       permanentDelete: z.boolean().default(false),
       /** Folder id, or the folder's display name (resolved to its id at load). */
       moveToFolder: z.string().nullable().default(null),
+      /** Folder id or display name, as moveToFolder. */
+      copyToFolder: z.string().nullable().default(null),
       markAsRead: z.boolean().default(false),
       stopProcessingRules: z.boolean().default(false),
     })
@@ -259,6 +269,7 @@ const inboxRuleSchema = z.object({
       delete: false,
       permanentDelete: false,
       moveToFolder: null,
+      copyToFolder: null,
       markAsRead: false,
       stopProcessingRules: false,
     }),
@@ -458,11 +469,11 @@ function checkReferences(fixture: Fixture): string[] {
       if (identities.has(rule.ruleIdentity))
         problems.push(`mailboxes[${index}].inboxRules[${ruleIndex}].ruleIdentity: duplicate`);
       identities.add(rule.ruleIdentity);
-      const target = rule.actions.moveToFolder;
-      if (target !== null && !mailbox.folders.some((folder) => folder.id === target))
-        problems.push(
-          `mailboxes[${index}].inboxRules[${ruleIndex}].actions.moveToFolder: no folder '${target}'`,
-        );
+      for (const key of ['moveToFolder', 'copyToFolder'] as const) {
+        const target = rule.actions[key];
+        if (target !== null && !mailbox.folders.some((folder) => folder.id === target))
+          problems.push(`mailboxes[${index}].inboxRules[${ruleIndex}].actions.${key}: no folder '${target}'`);
+      }
     });
   });
   fixture.authenticationMethods.forEach((method, index) => {
@@ -487,12 +498,14 @@ function completeDerivedFields(fixture: Fixture): void {
     }
     for (const rule of mailbox.inboxRules) {
       rule.graphId ??= graphIdForRule(rule.ruleIdentity);
-      const target = rule.actions.moveToFolder;
-      if (target !== null && !mailbox.folders.some((folder) => folder.id === target)) {
-        const byName = mailbox.folders.find(
-          (folder) => folder.displayName.toLowerCase() === target.toLowerCase(),
-        );
-        if (byName) rule.actions.moveToFolder = byName.id;
+      for (const key of ['moveToFolder', 'copyToFolder'] as const) {
+        const target = rule.actions[key];
+        if (target !== null && !mailbox.folders.some((folder) => folder.id === target)) {
+          const byName = mailbox.folders.find(
+            (folder) => folder.displayName.toLowerCase() === target.toLowerCase(),
+          );
+          if (byName) rule.actions[key] = byName.id;
+        }
       }
     }
   }

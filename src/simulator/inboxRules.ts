@@ -21,6 +21,18 @@ export function findFolder(mailbox: SimMailbox, idOrName: string): SimFolder | u
   );
 }
 
+/** "Parent\\Child" from the mailbox root, as Exchange shows MoveToFolder after "<mailbox>:\\". */
+export function folderPathOf(mailbox: SimMailbox, folderId: string): string | null {
+  const names: string[] = [];
+  let current = mailbox.folders.find((folder) => folder.id === folderId);
+  for (let depth = 0; current !== undefined && depth < 10; depth += 1) {
+    names.unshift(current.displayName);
+    const parentId = current.parentFolderId;
+    current = parentId === null ? undefined : mailbox.folders.find((folder) => folder.id === parentId);
+  }
+  return names.length === 0 ? null : names.join('\\');
+}
+
 /** Inserting at a priority shifts the rules at and below it down, as Exchange does. */
 export function makeRoomAtPriority(mailbox: SimMailbox, priority: number): void {
   for (const rule of mailbox.inboxRules) {

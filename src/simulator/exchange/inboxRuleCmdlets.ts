@@ -1,7 +1,7 @@
 import type { SimInboxRule, SimMailbox, TenantState } from '../fixture';
 import { graphIdForRule } from '../fixture';
 import { newRuleIdentity } from '../ids';
-import { findFolder, makeRoomAtPriority, nextPriority, rulesInOrder } from '../inboxRules';
+import { findFolder, folderPathOf, makeRoomAtPriority, nextPriority, rulesInOrder } from '../inboxRules';
 import { upnOf } from '../lookups';
 import { bindingError, objectNotFound, str } from './binding';
 import type { Cmdlet, CmdletContext } from './cmdlet';
@@ -44,11 +44,11 @@ export function inboxRuleWire(
   rule: SimInboxRule,
 ): Record<string, unknown> {
   const upn = upnOf(state, mailbox);
-  const folder =
-    rule.actions.moveToFolder === null
-      ? undefined
-      : mailbox.folders.find((f) => f.id === rule.actions.moveToFolder);
-  const folderName = folder?.displayName ?? null;
+  const folderName =
+    rule.actions.moveToFolder === null ? null : folderPathOf(mailbox, rule.actions.moveToFolder);
+  const copyName =
+    rule.actions.copyToFolder === null ? null : folderPathOf(mailbox, rule.actions.copyToFolder);
+  const except = rule.exceptions;
   return {
     Identity: `${upn}\\${rule.ruleIdentity}`,
     RuleIdentity: rule.ruleIdentity,
@@ -70,6 +70,17 @@ export function inboxRuleWire(
     SubjectOrBodyContainsWords: [...rule.conditions.subjectOrBodyContains],
     From: rule.conditions.fromAddresses.map(formatRecipient),
     FromAddressContainsWords: [...rule.conditions.senderContains],
+    HeaderContainsWords: [...rule.conditions.headerContains],
+    // Exchange's MessageTypeMatches holds one type.
+    MessageTypeMatches: rule.conditions.messageTypes[0] ?? null,
+    CopyToFolder: copyName === null ? null : `${upn}:\\${copyName}`,
+    ExceptIfSubjectContainsWords: [...(except?.subjectContains ?? [])],
+    ExceptIfBodyContainsWords: [...(except?.bodyContains ?? [])],
+    ExceptIfSubjectOrBodyContainsWords: [...(except?.subjectOrBodyContains ?? [])],
+    ExceptIfFrom: (except?.fromAddresses ?? []).map(formatRecipient),
+    ExceptIfFromAddressContainsWords: [...(except?.senderContains ?? [])],
+    ExceptIfHeaderContainsWords: [...(except?.headerContains ?? [])],
+    ExceptIfMessageTypeMatches: except?.messageTypes[0] ?? null,
     Description: describe(rule, folderName),
     IsValid: !rule.inError,
   };
@@ -108,6 +119,16 @@ const ruleParameters = {
   SubjectOrBodyContainsWords: 'stringArray',
   From: 'stringArray',
   FromAddressContainsWords: 'stringArray',
+  HeaderContainsWords: 'stringArray',
+  MessageTypeMatches: 'nullableString',
+  CopyToFolder: 'nullableString',
+  ExceptIfSubjectContainsWords: 'stringArray',
+  ExceptIfBodyContainsWords: 'stringArray',
+  ExceptIfSubjectOrBodyContainsWords: 'stringArray',
+  ExceptIfFrom: 'stringArray',
+  ExceptIfFromAddressContainsWords: 'stringArray',
+  ExceptIfHeaderContainsWords: 'stringArray',
+  ExceptIfMessageTypeMatches: 'nullableString',
 } as const;
 
 function words(params: Record<string, unknown>, name: string): string[] {
@@ -115,10 +136,11 @@ function words(params: Record<string, unknown>, name: string): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
-/** MoveToFolder accepts "<mailbox>:\<Folder>" or a folder name. */
+/** MoveToFolder accepts "<mailbox>:\<Folder>[\<Sub>]" or a folder name. */
 function resolveFolderId(mailbox: SimMailbox, value: string): string {
   const separator = value.indexOf(':\\');
-  const name = separator >= 0 ? value.slice(separator + 2) : value;
+  const path = separator >= 0 ? value.slice(separator + 2) : value;
+  const name = path.split('\\').pop() ?? path;
   const folder = findFolder(mailbox, name);
   if (!folder) throw objectNotFound(value);
   return folder.id;
@@ -129,6 +151,20 @@ function newInboxRule(context: CmdletContext): unknown[] {
   const mailbox = requireMailboxByIdentity(state, str(params, 'Mailbox') ?? '');
   const recipients = (name: string) => words(params, name).map((value) => parseRecipient(state, value));
   const moveTo = str(params, 'MoveToFolder');
+  const copyTo = str(params, 'CopyToFolder');
+  const messageType = (name: string) => {
+    const value = str(params, name);
+    return value === undefined ? [] : [value];
+  };
+  const exceptions = {
+    subjectContains: words(params, 'ExceptIfSubjectContainsWords'),
+    bodyContains: words(params, 'ExceptIfBodyContainsWords'),
+    subjectOrBodyContains: words(params, 'ExceptIfSubjectOrBodyContainsWords'),
+    senderContains: words(params, 'ExceptIfFromAddressContainsWords'),
+    fromAddresses: recipients('ExceptIfFrom'),
+    headerContains: words(params, 'ExceptIfHeaderContainsWords'),
+    messageTypes: messageType('ExceptIfMessageTypeMatches'),
+  };
   const priority = typeof params.Priority === 'number' ? Math.max(1, params.Priority) : nextPriority(mailbox);
   let ruleIdentity = newRuleIdentity();
   while (mailbox.inboxRules.some((rule) => rule.ruleIdentity === ruleIdentity))
@@ -148,7 +184,10 @@ function newInboxRule(context: CmdletContext): unknown[] {
       subjectOrBodyContains: words(params, 'SubjectOrBodyContainsWords'),
       senderContains: words(params, 'FromAddressContainsWords'),
       fromAddresses: recipients('From'),
+      headerContains: words(params, 'HeaderContainsWords'),
+      messageTypes: messageType('MessageTypeMatches'),
     },
+    exceptions: Object.values(exceptions).some((list) => list.length > 0) ? exceptions : null,
     actions: {
       forwardTo: recipients('ForwardTo'),
       redirectTo: recipients('RedirectTo'),
@@ -156,6 +195,7 @@ function newInboxRule(context: CmdletContext): unknown[] {
       delete: params.DeleteMessage === true,
       permanentDelete: params.SoftDeleteMessage === true,
       moveToFolder: moveTo === undefined ? null : resolveFolderId(mailbox, moveTo),
+      copyToFolder: copyTo === undefined ? null : resolveFolderId(mailbox, copyTo),
       markAsRead: params.MarkAsRead === true,
       stopProcessingRules: params.StopProcessingRules === true,
     },

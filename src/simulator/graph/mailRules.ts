@@ -35,15 +35,40 @@ const recipients = (addresses: SimEmailAddress[]): unknown[] =>
     emailAddress: { name: address.name || address.address, address: address.address },
   }));
 
+/** Exchange MessageTypeMatches values and the Graph messageRulePredicates flag for each. */
+const MESSAGE_TYPE_FLAGS: Record<string, string> = {
+  AutomaticReply: 'isAutomaticReply',
+  AutomaticForward: 'isAutomaticForward',
+  Encrypted: 'isEncrypted',
+  Calendaring: 'isMeetingRequest',
+  CalendaringResponse: 'isMeetingResponse',
+  PermissionControlled: 'isPermissionControlled',
+  Voicemail: 'isVoicemail',
+  Signed: 'isSigned',
+  ApprovalRequest: 'isApprovalRequest',
+  ReadReceipt: 'isReadReceipt',
+  NonDeliveryReport: 'isNonDeliveryReport',
+};
+
+function predicatesWire(c: SimInboxRule['conditions']): Record<string, unknown> {
+  const predicates: Record<string, unknown> = {};
+  if (c.subjectContains.length > 0) predicates.subjectContains = c.subjectContains;
+  if (c.bodyContains.length > 0) predicates.bodyContains = c.bodyContains;
+  if (c.subjectOrBodyContains.length > 0) predicates.bodyOrSubjectContains = c.subjectOrBodyContains;
+  if (c.senderContains.length > 0) predicates.senderContains = c.senderContains;
+  if (c.fromAddresses.length > 0) predicates.fromAddresses = recipients(c.fromAddresses);
+  if (c.headerContains.length > 0) predicates.headerContains = c.headerContains;
+  for (const type of c.messageTypes) {
+    const flag = MESSAGE_TYPE_FLAGS[type];
+    if (flag) predicates[flag] = true;
+  }
+  return predicates;
+}
+
 /** Graph includes only the predicates and actions a rule sets. */
 export function messageRuleWire(rule: SimInboxRule): Record<string, unknown> {
   const { conditions: c, actions: a } = rule;
-  const conditions: Record<string, unknown> = {};
-  if (c.subjectContains.length > 0) conditions.subjectContains = c.subjectContains;
-  if (c.bodyContains.length > 0) conditions.bodyContains = c.bodyContains;
-  if (c.subjectOrBodyContains.length > 0) conditions.bodyOrSubjectContains = c.subjectOrBodyContains;
-  if (c.senderContains.length > 0) conditions.senderContains = c.senderContains;
-  if (c.fromAddresses.length > 0) conditions.fromAddresses = recipients(c.fromAddresses);
+  const conditions = predicatesWire(c);
   const actions: Record<string, unknown> = {};
   if (a.forwardTo.length > 0) actions.forwardTo = recipients(a.forwardTo);
   if (a.redirectTo.length > 0) actions.redirectTo = recipients(a.redirectTo);
@@ -51,6 +76,7 @@ export function messageRuleWire(rule: SimInboxRule): Record<string, unknown> {
   if (a.delete) actions.delete = true;
   if (a.permanentDelete) actions.permanentDelete = true;
   if (a.moveToFolder !== null) actions.moveToFolder = a.moveToFolder;
+  if (a.copyToFolder !== null) actions.copyToFolder = a.copyToFolder;
   if (a.markAsRead) actions.markAsRead = true;
   actions.stopProcessingRules = a.stopProcessingRules;
   return {
@@ -61,6 +87,7 @@ export function messageRuleWire(rule: SimInboxRule): Record<string, unknown> {
     hasError: rule.inError,
     isReadOnly: rule.readOnly,
     conditions,
+    ...(rule.exceptions ? { exceptions: predicatesWire(rule.exceptions) } : {}),
     actions,
   };
 }
