@@ -41,7 +41,10 @@ function rule(overrides: RuleOverrides = {}): InboxRule {
   };
 }
 
-const context = { tenantDomains: ['contoso.com'] };
+const context = {
+  tenantDomains: ['contoso.com', 'contoso.onmicrosoft.com'],
+  compromiseWindow: { start: '2026-11-20T09:00:00Z', end: '2026-11-21T09:00:00Z' },
+};
 
 interface Case {
   name: string;
@@ -56,19 +59,19 @@ const cases: Case[] = [
     name: 'forward to gmail',
     rule: rule({ actions: { forwardTo: ['x@gmail.com'] } }),
     suspicion: 'high',
-    reason: 'forwards to x@gmail.com (outside contoso.com)',
+    reason: 'forwards to x@gmail.com (outside contoso.com',
   },
   {
     name: 'redirect outside',
     rule: rule({ actions: { redirectTo: ['drop@evil.example'] } }),
     suspicion: 'high',
-    reason: 'redirects to drop@evil.example (outside contoso.com)',
+    reason: 'redirects to drop@evil.example (outside contoso.com',
   },
   {
     name: 'forward as attachment to gmail (Exchange recipient format)',
     rule: rule({ actions: { forwardAsAttachmentTo: ['"Archive" [SMTP:megan.archive@gmail.com]'] } }),
     suspicion: 'high',
-    reason: 'forwards as attachment to megan.archive@gmail.com (outside contoso.com)',
+    reason: 'forwards as attachment to megan.archive@gmail.com (outside contoso.com',
   },
   {
     name: 'forward to a colleague inside the tenant',
@@ -249,6 +252,151 @@ const cases: Case[] = [
     suspicion: 'high',
     reason: 'people who would warn the user',
   },
+  {
+    name: 'Exchange junk mail rule is a system rule',
+    rule: rule({ name: 'Junk E-mail Rule', hidden: true, actions: { moveToFolder: 'Junk Email' } }),
+    suspicion: 'none',
+    reason: "is Exchange's own rule 'Junk E-mail Rule'",
+  },
+  {
+    name: 'automatic-reply rule is a system rule',
+    rule: rule({ name: 'Microsoft.Exchange.OOF.KnownExternalSenders.Global', hidden: true }),
+    suspicion: 'none',
+  },
+  {
+    name: 'a system rule name that forwards outside is not a system rule',
+    rule: rule({ name: 'Junk E-mail Rule', hidden: true, actions: { forwardTo: ['x@protonmail.ch'] } }),
+    suspicion: 'high',
+  },
+  {
+    name: 'a look-alike system rule name is not a system rule',
+    rule: rule({ name: 'Junk E-mail Rule\u200b', hidden: true, actions: { moveToFolder: 'Junk Email' } }),
+    suspicion: 'high',
+    reason: 'invisible characters',
+  },
+  {
+    name: 'forward to an accepted domain of the tenant is inside',
+    rule: rule({ actions: { forwardTo: ['ops@contoso.onmicrosoft.com'] } }),
+    suspicion: 'none',
+  },
+  {
+    name: 'localised Deleted Items by name (Norwegian)',
+    rule: rule({ name: '.', actions: { moveToFolder: 'Slettede elementer', markAsRead: true } }),
+    suspicion: 'high',
+  },
+  {
+    name: 'folder identity beats the name: a renamed Deleted Items',
+    rule: rule({
+      conditions: { subjectContains: ['Rechnung'] },
+      actions: { moveToFolder: 'Papierkorb', moveToFolderIdentity: { wellKnownName: 'deleteditems' } },
+    }),
+    suspicion: 'high',
+    reason: "'Rechnung'",
+  },
+  {
+    name: 'a user folder named like a system folder under the Inbox is a user folder',
+    rule: rule({
+      conditions: { senderContains: ['newsletter'] },
+      actions: { moveToFolder: 'Inbox\\Archive', moveToFolderIdentity: { within: 'inbox' } },
+    }),
+    suspicion: 'none',
+  },
+  {
+    name: 'a subfolder of Deleted Items hides mail',
+    rule: rule({
+      conditions: { subjectContains: ['betaling'] },
+      actions: { moveToFolder: 'Gamle', moveToFolderIdentity: { within: 'deleteditems' } },
+    }),
+    suspicion: 'high',
+  },
+  {
+    name: 'look-alike Cyrillic letters in a keyword',
+    rule: rule({ conditions: { subjectContains: ['іnvоісе'] }, actions: { delete: true } }),
+    suspicion: 'high',
+    reason: 'look-alike letters',
+  },
+  {
+    name: 'zero-width space inside a keyword',
+    rule: rule({ conditions: { subjectContains: ['pay\u200bment'] }, actions: { moveToFolder: 'Archive' } }),
+    suspicion: 'high',
+  },
+  {
+    name: 'vowel list matches every message',
+    rule: rule({
+      conditions: { bodyContains: ['a', 'e', 'i', 'o', 'u'] },
+      actions: { moveToFolder: 'Archive' },
+    }),
+    suspicion: 'medium',
+    reason: 'practically every message',
+  },
+  {
+    name: 'size range every message fits',
+    rule: rule({
+      conditions: { sizeRange: { minimumKilobytes: 0, maximumKilobytes: 100_000 } },
+      actions: { moveToFolder: 'Deleted Items', markAsRead: true },
+    }),
+    suspicion: 'high',
+  },
+  {
+    name: 'all mail of one contact archived and read',
+    rule: rule({
+      conditions: { fromAddresses: ['anna@partner.example'] },
+      actions: { moveToFolder: 'Archive', markAsRead: true },
+    }),
+    suspicion: 'high',
+    reason: 'hides all mail from anna@partner.example',
+  },
+  {
+    name: 'notifications filed into a folder named after the sender',
+    rule: rule({
+      conditions: { fromAddresses: ['jira@contoso.atlassian.net'] },
+      actions: { moveToFolder: 'Jira', markAsRead: true },
+    }),
+    suspicion: 'none',
+  },
+  {
+    name: 'payment words filed into a folder of that name',
+    rule: rule({
+      conditions: { subjectContains: ['payment'] },
+      actions: { moveToFolder: 'Payments', markAsRead: true },
+    }),
+    suspicion: 'low',
+    reason: 'a folder named after those words',
+  },
+  {
+    name: 'German and Polish finance words',
+    rule: rule({
+      conditions: { subjectContains: ['Zahlungserinnerung', 'przelew'] },
+      actions: { delete: true },
+    }),
+    suspicion: 'high',
+  },
+  {
+    name: 'deleting bounces hides mail sent from the account',
+    rule: rule({ conditions: { messageTypes: ['NonDeliveryReport'] }, actions: { delete: true } }),
+    suspicion: 'high',
+    reason: 'NonDeliveryReport',
+  },
+  {
+    name: 'exceptions are shown',
+    rule: rule({
+      conditions: { senderContains: ['fabrikam.com'] },
+      exceptions: { subjectContains: ['urgent'] },
+      actions: { moveToFolder: 'Vendors' },
+    }),
+    suspicion: 'none',
+    reason: "except mail matching 'urgent'",
+  },
+  {
+    name: 'a rule changed inside the compromise window weighs more',
+    rule: rule({
+      changedDateTime: '2026-11-20T10:00:00Z',
+      conditions: { subjectContains: ['password'] },
+      actions: { moveToFolder: 'IT' },
+    }),
+    suspicion: 'medium',
+    reason: 'during the compromise',
+  },
 ];
 
 describe('scoreInboxRule', () => {
@@ -269,6 +417,11 @@ describe('scoreInboxRule', () => {
     const copy = structuredClone(subject);
     expect(scoreInboxRule(subject, context)).toEqual(scoreInboxRule(subject, context));
     expect(subject).toEqual(copy);
+  });
+
+  it('never preselects a system rule, and says so', () => {
+    const score = scoreInboxRule(rule({ name: 'Junk E-mail Rule', hidden: true }), context);
+    expect(score.systemRule).toBe(true);
   });
 
   it('treats every address as outside when no tenant domain is known', () => {
