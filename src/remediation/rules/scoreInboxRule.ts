@@ -2,7 +2,7 @@ import type { FolderIdentity, InboxRule, InboxRuleConditions } from '../../m365/
 import type { Message } from '../../i18n/message';
 import { message } from '../../i18n/message';
 import type { Suspicion } from '../contract';
-import { folderDisplayName, folderRole } from './folders';
+import { folderDisplayName, folderRole, wellKnownOfName } from './folders';
 import type { FolderRole } from './folders';
 import { hasInvisibleCharacters, hasLookalikeLetters, matchKey } from './normalise';
 import {
@@ -251,11 +251,7 @@ function filedBySender(folder: string, senders: string[]): boolean {
   );
 }
 
-function isSystemRule(
-  rule: InboxRule,
-  role: FolderRole | undefined,
-  identity: FolderIdentity | undefined,
-): boolean {
+function isSystemRule(rule: InboxRule, identity: FolderIdentity | undefined): boolean {
   if (!SYSTEM_RULE_NAMES.has(rule.name)) return false;
   const { actions } = rule;
   const forwards =
@@ -263,11 +259,8 @@ function isSystemRule(
   if (forwards > 0 || actions.delete || actions.permanentDelete || actions.copyToFolder) return false;
   if (actions.moveToFolder === undefined) return true;
   // The junk mail rule moves to Junk Email, nowhere else.
-  return (
-    rule.name === 'Junk E-mail Rule' &&
-    role === 'discard' &&
-    (identity?.wellKnownName ?? 'junkemail') === 'junkemail'
-  );
+  const target = identity?.wellKnownName ?? wellKnownOfName(folderDisplayName(actions.moveToFolder));
+  return rule.name === 'Junk E-mail Rule' && target === 'junkemail';
 }
 
 function insideWindow(at: string | undefined, window: CompromiseWindow | undefined): boolean {
@@ -293,7 +286,7 @@ export function scoreInboxRule(rule: InboxRule, context: ScoreContext): RuleScor
     actions.moveToFolder === undefined
       ? undefined
       : folderRole(actions.moveToFolder, actions.moveToFolderIdentity);
-  if (isSystemRule(rule, moveRole, actions.moveToFolderIdentity)) {
+  if (isSystemRule(rule, actions.moveToFolderIdentity)) {
     return {
       suspicion: 'none',
       reasons: [message('rule.systemRule', { name: rule.name })],
@@ -395,6 +388,16 @@ export function scoreInboxRule(rule: InboxRule, context: ScoreContext): RuleScor
     keywordValues(conditions).length === 0 &&
     list(conditions.headerContains).length === 0 &&
     list(conditions.messageTypes).length === 0;
+  // Deleting (or binning) one sender's mail is how people block a sender; moving it all to Archive
+  // or a folder nobody reads, or away and marked read, is how attackers hide a contact they impersonate.
+  const hidesAway =
+    moveRole === 'archive' ||
+    moveRole === 'conceal' ||
+    (actions.markAsRead &&
+      (actions.delete ||
+        actions.permanentDelete ||
+        moveRole === 'discard' ||
+        (moveRole === 'custom' && !filedBySender(actions.moveToFolder ?? '', senders))));
   const targeted =
     onlySenderConditions &&
     senders.length > 0 &&
@@ -402,12 +405,7 @@ export function scoreInboxRule(rule: InboxRule, context: ScoreContext): RuleScor
     everything === undefined &&
     warning.length === 0 &&
     !senders.some(looksBulk) &&
-    (actions.delete ||
-      actions.permanentDelete ||
-      (moveRole !== undefined &&
-        moveRole !== 'inbox' &&
-        (moveRole !== 'custom' ||
-          (actions.markAsRead && !filedBySender(actions.moveToFolder ?? '', senders)))));
+    hidesAway;
   if (targeted) {
     score += POINTS_FOR.low;
     reasons.push(message('rule.targetedHiding', { senders: senders.map(extractAddress) }));

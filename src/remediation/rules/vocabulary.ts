@@ -33,7 +33,6 @@ export const FINANCE_TERMS: Record<string, string[]> = {
     'direct deposit',
     'transfer',
     'iban',
-    'swift',
     'purchase order',
     'overdue',
     'w-2',
@@ -126,7 +125,6 @@ export const SECURITY_TERMS: Record<string, string[]> = {
     'helpdesk',
     'help desk',
     'servicedesk',
-    'virus',
   ],
   nb: [
     'passord',
