@@ -93,6 +93,12 @@ export const operationCalls: Array<[OperationName, string, (s: M365ServiceLayer)
     (s) => s.mailRules.getInboxRule(ids.megan, 'AQAAAAAAAAA='),
   ],
   [
+    'mailRules.getWellKnownFolder',
+    'Mail.ReadBasic.All',
+    (s) => s.mailRules.listWellKnownFolders(ids.megan),
+  ],
+  ['mailRules.listTenantDomains', 'Domain.Read.All', (s) => s.mailRules.listTenantDomains()],
+  [
     'mailRules.disableInboxRule',
     'MailboxSettings.ReadWrite',
     (s) => s.mailRules.disableInboxRule(ids.megan, 'AQAAAAAAAAA='),
