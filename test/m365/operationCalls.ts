@@ -92,11 +92,7 @@ export const operationCalls: Array<[OperationName, string, (s: M365ServiceLayer)
     'MailboxSettings.Read',
     (s) => s.mailRules.getInboxRule(ids.megan, 'AQAAAAAAAAA='),
   ],
-  [
-    'mailRules.getWellKnownFolder',
-    'Mail.ReadBasic.All',
-    (s) => s.mailRules.listWellKnownFolders(ids.megan),
-  ],
+  ['mailRules.getWellKnownFolder', 'Mail.ReadBasic.All', (s) => s.mailRules.listWellKnownFolders(ids.megan)],
   ['mailRules.listTenantDomains', 'Domain.Read.All', (s) => s.mailRules.listTenantDomains()],
   [
     'mailRules.disableInboxRule',
