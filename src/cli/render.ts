@@ -10,9 +10,9 @@ import { actionText, findingReasons, findingTitle, localeOf, stepSummaryText } f
 
 const MARK = { high: '!!', medium: '! ', low: '. ', none: '  ' } as const;
 
-/** The language findings are shown in: REMEDIATOR_LOCALE, else the POSIX locale (LC_ALL, LANG). */
-export function cliLocale(env: NodeJS.ProcessEnv = process.env): Locale {
-  return localeOf(env.REMEDIATOR_LOCALE ?? env.LC_ALL ?? env.LANG);
+/** The language findings are shown in: the process's default locale (from the POSIX locale settings). */
+export function cliLocale(): Locale {
+  return localeOf(new Intl.DateTimeFormat().resolvedOptions().locale);
 }
 
 export function renderStep(step: StepView, locale: Locale = cliLocale()): string {

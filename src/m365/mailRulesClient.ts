@@ -24,6 +24,18 @@ export interface MailRulesClientOptions {
  * hold no mail a rule could move. Folders with no well-known name (RSS Feeds, Notes) are placed
  * by their place in the tree and their localised default names.
  */
+/**
+ * The default folders attackers hide mail in most, whose names Exchange paths must be matched
+ * against: as many as Outlook lets one mailbox serve at once (4 concurrent requests), so they
+ * are read in one round trip beside the Exchange listing.
+ */
+export const HIDING_WELL_KNOWN_FOLDERS = [
+  'deleteditems',
+  'junkemail',
+  'archive',
+  'conversationhistory',
+] as const;
+
 export const WELL_KNOWN_FOLDER_NAMES = [
   'msgfolderroot',
   'inbox',
@@ -231,10 +243,13 @@ export class GraphMailRulesClient implements MailRulesClient {
   }
 
   /** The mailbox's well-known folders that exist (a mailbox without an archive has none). */
-  async listWellKnownFolders(userId: string): Promise<WellKnownFolder[]> {
+  async listWellKnownFolders(
+    userId: string,
+    names: readonly string[] = WELL_KNOWN_FOLDER_NAMES,
+  ): Promise<WellKnownFolder[]> {
     const user = pathSegment('mailRules.getWellKnownFolder', userId, 'User id');
     const found = await Promise.all(
-      WELL_KNOWN_FOLDER_NAMES.map(async (wellKnownName): Promise<WellKnownFolder | undefined> => {
+      names.map(async (wellKnownName): Promise<WellKnownFolder | undefined> => {
         try {
           const { body } = await this.api.read(
             {

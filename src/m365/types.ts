@@ -253,7 +253,7 @@ export interface MailRulesClient {
   listInboxRules(userId: string): Promise<InboxRule[]>;
   getInboxRule(userId: string, ruleId: string): Promise<InboxRule>;
   /** The mailbox's Graph well-known folders (for resolving Exchange folder paths in any language). */
-  listWellKnownFolders(userId: string): Promise<WellKnownFolder[]>;
+  listWellKnownFolders(userId: string, names?: readonly string[]): Promise<WellKnownFolder[]>;
   /** The tenant's accepted domains (Graph GET /domains), lower case. */
   listTenantDomains(): Promise<string[]>;
   disableInboxRule(userId: string, ruleId: string): Promise<WriteResult>;

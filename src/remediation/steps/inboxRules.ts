@@ -1,5 +1,5 @@
 import type { InboxRule, InboxRuleDefinition, WellKnownFolder } from '../../m365/types';
-import { identityFromPath } from '../../m365/mailRulesClient';
+import { HIDING_WELL_KNOWN_FOLDERS, identityFromPath } from '../../m365/mailRulesClient';
 import { renderMessage } from '../../i18n/findings';
 import type { Message } from '../../i18n/message';
 import { message } from '../../i18n/message';
@@ -50,24 +50,23 @@ async function tenantDomainsOf(ctx: StepContext): Promise<string[]> {
 }
 
 /**
- * Exchange names target folders by path in the mailbox's language; the mailbox's well-known
- * folders (read through Graph) give each path its identity. Unreadable: names are judged alone.
+ * The default folders rules hide mail in, read beside the Exchange listing (not after it, so
+ * discovery keeps its round trips). Unreadable: folder names are judged alone.
  */
-async function withFolderIdentities(ctx: StepContext, rules: InboxRule[]): Promise<InboxRule[]> {
-  const needs = rules.some(
-    (rule) =>
-      rule.source === 'exchange' &&
-      ((rule.actions.moveToFolder !== undefined && !rule.actions.moveToFolderIdentity) ||
-        (rule.actions.copyToFolder !== undefined && !rule.actions.copyToFolderIdentity)),
-  );
-  if (!needs) return rules;
-  let wellKnown: WellKnownFolder[];
+async function hidingFolders(ctx: StepContext): Promise<WellKnownFolder[]> {
   try {
-    wellKnown = await ctx.services.mailRules.listWellKnownFolders(ctx.target.id);
+    return await ctx.services.mailRules.listWellKnownFolders(ctx.target.id, HIDING_WELL_KNOWN_FOLDERS);
   } catch (error) {
     if (m365Code(error) === undefined) throw error;
-    return rules;
+    return [];
   }
+}
+
+/**
+ * Exchange names target folders by path in the mailbox's language; the mailbox's well-known
+ * folders (read through Graph, display names in that language) give each path its identity.
+ */
+function withFolderIdentities(rules: InboxRule[], wellKnown: WellKnownFolder[]): InboxRule[] {
   if (wellKnown.length === 0) return rules;
   return rules.map((rule) => {
     if (rule.source !== 'exchange') return rule;
@@ -100,6 +99,9 @@ export const inboxRules: StepModule = {
   async discover(ctx) {
     let rules: InboxRule[];
     const findings: Finding[] = [];
+    // Read beside the rule listing; a failed listing must not leave these rejecting unobserved.
+    const beside = Promise.all([tenantDomainsOf(ctx), hidingFolders(ctx)]);
+    beside.catch(() => undefined);
     try {
       rules = await listRules(ctx, 'exchange');
     } catch (error) {
@@ -121,12 +123,10 @@ export const inboxRules: StepModule = {
         selectedByDefault: false,
       });
     }
-    const [tenantDomains, identified] = await Promise.all([
-      tenantDomainsOf(ctx),
-      withFolderIdentities(ctx, rules),
-    ]);
-    const scored = identified
-      .map((rule) => ({ rule, score: scoreInboxRule(rule, { tenantDomains }) }))
+    const [tenantDomains, wellKnown] = await beside;
+    const context = { tenantDomains };
+    const scored = withFolderIdentities(rules, wellKnown)
+      .map((rule) => ({ rule, score: scoreInboxRule(rule, context) }))
       .sort((a, b) => SUSPICION_ORDER[a.score.suspicion] - SUSPICION_ORDER[b.score.suspicion]);
     const candidates: ActionRecord[] = [];
     scored.forEach(({ rule, score }, index) => {
