@@ -364,6 +364,22 @@ const cases: Case[] = [
     reason: 'a folder named after those words',
   },
   {
+    name: 'invoices filed into the accounting folder and read are housekeeping',
+    rule: rule({
+      conditions: { subjectContains: ['invoice'] },
+      actions: { moveToFolder: 'Accounting', markAsRead: true },
+    }),
+    suspicion: 'low',
+  },
+  {
+    name: 'newsletters archived and read are housekeeping',
+    rule: rule({
+      conditions: { senderContains: ['newsletter'] },
+      actions: { moveToFolder: 'Archive', markAsRead: true },
+    }),
+    suspicion: 'low',
+  },
+  {
     name: 'German and Polish finance words',
     rule: rule({
       conditions: { subjectContains: ['Zahlungserinnerung', 'przelew'] },

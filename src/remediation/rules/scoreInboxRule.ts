@@ -7,6 +7,7 @@ import type { FolderRole } from './folders';
 import { hasInvisibleCharacters, hasLookalikeLetters, matchKey } from './normalise';
 import {
   BULK_SENDER_KEYS,
+  DEPARTMENT_FOLDER_KEYS,
   FINANCE_KEYS,
   SECURITY_KEYS,
   WARNING_SENDER_KEYS,
@@ -232,6 +233,10 @@ const MOVE_POINTS: Record<FolderRole, number> = { conceal: 2, discard: 1, archiv
 /** Whether the folder is named after the words the rule files on ("payment" into "Payments"). */
 function filedByTopic(folder: string, sensitive: string[]): boolean {
   const folderKey = matchKey(folderDisplayName(folder));
+  if (folderKey.length < 2) return false;
+  // A folder about the same subject ("invoice" into "Accounting", "password" into "IT") is filing too.
+  if (termsIn(folderKey, [...DEPARTMENT_FOLDER_KEYS, ...FINANCE_KEYS, ...SECURITY_KEYS]).length > 0)
+    return true;
   if (folderKey.length < 3) return false;
   return sensitive.some((value) => {
     const key = matchKey(value);
@@ -356,7 +361,8 @@ export function scoreInboxRule(rule: InboxRule, context: ScoreContext): RuleScor
     reasons.push(message('rule.copyTo', { folder, hidden: role === 'conceal' ? 1 : 0 }));
   }
   // Marking read hides mail only together with something else: a broad or sensitive filter, or another way of hiding.
-  const hidesElsewhere = conceals;
+  // Archive is where people file on purpose: it amplifies only together with a broader sign.
+  const hidesElsewhere = actions.delete || actions.permanentDelete || (conceals && moveRole !== 'archive');
   if (actions.markAsRead) {
     conceals = true;
     reasons.push(message('rule.markRead'));

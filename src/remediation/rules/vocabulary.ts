@@ -217,6 +217,39 @@ export const BULK_SENDER_TERMS = [
   'oferty',
 ];
 
+/**
+ * Names of the folders finance and IT people file such mail into (accounting, finance, IT,
+ * security), in the same languages: a rule filing finance words there is housekeeping.
+ */
+export const DEPARTMENT_FOLDER_TERMS = [
+  'accounting',
+  'accounts payable',
+  'finance',
+  'it',
+  'security',
+  'regnskap',
+  'økonomi',
+  'rekneskap',
+  'ekonomi',
+  'bokföring',
+  'regnskab',
+  'bogføring',
+  'kirjanpito',
+  'talous',
+  'buchhaltung',
+  'finanzen',
+  'boekhouding',
+  'financiën',
+  'comptabilité',
+  'finances',
+  'contabilidad',
+  'finanzas',
+  'contabilità',
+  'amministrazione',
+  'księgowość',
+  'finanse',
+];
+
 export interface Vocabulary {
   /** Normalised term keys. */
   terms: string[];
@@ -230,6 +263,7 @@ export const FINANCE_KEYS = keysOf(FINANCE_TERMS);
 export const SECURITY_KEYS = keysOf(SECURITY_TERMS);
 export const WARNING_SENDER_KEYS = [...new Set(WARNING_SENDER_TERMS.map(matchKey))];
 export const BULK_SENDER_KEYS = [...new Set(BULK_SENDER_TERMS.map(matchKey))];
+export const DEPARTMENT_FOLDER_KEYS = [...new Set(DEPARTMENT_FOLDER_TERMS.map(matchKey))];
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
