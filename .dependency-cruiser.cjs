@@ -17,8 +17,9 @@ module.exports = {
     {
       name: 'foundation-stays-below',
       severity: 'error',
-      comment: 'Configuration, logging and secret redaction are used by every layer and use none.',
-      from: { path: '^src/(config|observability)/' },
+      comment:
+        'Configuration, logging, secret redaction and message rendering are used by every layer and use none.',
+      from: { path: '^src/(config|observability|i18n)/' },
       to: { path: '^src/(m365|simulator|remediation|store|teams|server|security|runtime|cli|index\\.ts)' },
     },
     {
