@@ -27,6 +27,7 @@ import {
   TeamsAlertSink,
 } from './teams';
 import type { ConversationGateway, TeamsBot } from './teams';
+import { DeliveryOutbox } from './teams/delivery/outbox';
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
 
@@ -47,12 +48,16 @@ export interface StartOptions {
   secrets?: SecretRegistry;
   /** Test seam: validate Bot Framework tokens against a local OpenID configuration. */
   botAuthenticationEndpoints?: BotAuthenticationEndpoints;
+  /** Test seam: Teams' limits with every window shortened by this factor (the emulator's too). */
+  deliveryTimeScale?: number;
 }
 
 export interface RunningRemediator {
   url: string;
   engine: RemediationEngine;
   teams: TeamsBot;
+  /** Every proactive post and card update goes through it. */
+  delivery: DeliveryOutbox;
   tenant?: SimulatedTenant;
   close(): Promise<void>;
 }
@@ -73,9 +78,14 @@ export async function startRemediator(options: StartOptions): Promise<RunningRem
 
   const adapter = createCloudAdapter(config.bot, tenantId, options.botAuthenticationEndpoints);
   adapter.onTurnError = createTurnErrorHandler(logger);
-  const gateway = (options.wrapGateway ?? ((inner) => inner))(
-    new CloudAdapterGateway(adapter, config.bot.appId ?? ''),
-  );
+  const delivery = new DeliveryOutbox({
+    writer: (options.wrapGateway ?? ((inner) => inner))(
+      new CloudAdapterGateway(adapter, config.bot.appId ?? ''),
+    ),
+    logger,
+    ...(options.deliveryTimeScale !== undefined ? { timeScale: options.deliveryTimeScale } : {}),
+  });
+  const gateway: ConversationGateway = delivery;
   // The signed SIEM webhook exists only with a secret and a security channel to post into.
   const webhookSecret = config.alerts?.webhookSecret;
   const securityChannelId = config.bot.securityChannelId;
@@ -110,6 +120,7 @@ export async function startRemediator(options: StartOptions): Promise<RunningRem
     adapter,
     isDraining: () => draining,
     runTurn: async (context) => {
+      context.onSendActivities(delivery.turnReplies());
       if (alertsEnabled) await routes.remember(context.activity);
       await teams.bot.run(context);
     },
@@ -144,11 +155,13 @@ export async function startRemediator(options: StartOptions): Promise<RunningRem
     url: running.url,
     engine,
     teams,
+    delivery,
     ...(tenant ? { tenant } : {}),
     close: async () => {
       draining = true;
       await running.close();
       await teams.background.idle();
+      await delivery.idle();
       await runtime.close();
     },
   };

@@ -355,12 +355,16 @@ export class CardActionRouter {
       this.options.incidentProgressMs ?? 1_000,
       async () => {
         const latest = await engine.getIncident(start.id);
-        const changed = (latest?.steps ?? []).filter((step) => seen.get(step.id) !== fingerprint(step));
+        // A card changes once per finished step, not per tick: "running" would cost a write per step.
+        const changed = (latest?.steps ?? []).filter(
+          (step) => step.status !== 'running' && seen.get(step.id) !== fingerprint(step),
+        );
         if (changed.length === 0) return;
         for (const step of changed) seen.set(step.id, fingerprint(step));
         await presenter.refresh(
           start.id,
           changed.map((step) => step.id),
+          { incidentCard: false },
         );
       },
       (error) => logger.warn({ err: error, incidentId: start.id }, 'progress update failed'),

@@ -12,6 +12,8 @@ export interface IncidentCards {
   requesterChannelId?: string;
   incidentActivityId?: string;
   stepActivityIds: Record<string, string>;
+  /** A line shown on a step card for good, e.g. where its credential went (one write fewer than a message). */
+  stepNotices?: Record<string, string>;
   summaryPosted: boolean;
   /** The summary card, kept so a later undo updates it instead of leaving it saying "Done". */
   summaryActivityId?: string;
@@ -24,6 +26,7 @@ const schema = z.object({
   requesterChannelId: z.string().optional(),
   incidentActivityId: z.string().optional(),
   stepActivityIds: z.record(z.string(), z.string()),
+  stepNotices: z.record(z.string(), z.string()).optional(),
   summaryPosted: z.boolean(),
   summaryActivityId: z.string().optional(),
 });

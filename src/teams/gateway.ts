@@ -27,6 +27,15 @@ export interface ConversationGateway {
   ): Promise<PrivateDelivery>;
 }
 
+/**
+ * botbuilder gives the synthetic activity of a proactive turn a random id, and sendActivity
+ * makes every message a reply to the turn's activity id: an id no conversation has. Without
+ * it, the connector is asked for a new post (sendToConversation).
+ */
+function asNewPost(context: TurnContext): void {
+  Reflect.deleteProperty(context.activity, 'id');
+}
+
 /** OAuth scope of the Bot Framework channel service; the audience for proactive connector calls. */
 const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
 
@@ -42,7 +51,7 @@ export class CloudAdapterGateway implements ConversationGateway {
     activity: Partial<Activity>,
   ): Promise<string | undefined> {
     let id: string | undefined;
-    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+    await this.proactively(reference, async (context) => {
       id = (await context.sendActivity(activity))?.id;
     });
     return id;
@@ -53,9 +62,34 @@ export class CloudAdapterGateway implements ConversationGateway {
     activityId: string,
     activity: Partial<Activity>,
   ): Promise<void> {
-    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+    await this.proactively(reference, async (context) => {
       await context.updateActivity({ ...activity, id: activityId });
     });
+  }
+
+  /**
+   * Runs one proactive write and hands its failure back to the caller. botbuilder would give a
+   * failure inside continueConversationAsync to onTurnError, which posts an error message into
+   * the very conversation that just refused a write. The reference loses its activity id: a
+   * proactive message is a new post, not a reply to whatever message the reference came from
+   * (that id does not exist in another conversation, such as the security channel).
+   */
+  private async proactively(
+    reference: Partial<ConversationReference>,
+    write: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    let failure: { error: unknown } | undefined;
+    const { activityId: _replyTo, ...withoutReply } = reference;
+    void _replyTo;
+    await this.adapter.continueConversationAsync(this.appId, withoutReply, async (context) => {
+      try {
+        asNewPost(context);
+        await write(context);
+      } catch (error) {
+        failure = { error };
+      }
+    });
+    if (failure) throw failure.error;
   }
 
   async sendPrivately(
@@ -75,6 +109,7 @@ export class CloudAdapterGateway implements ConversationGateway {
       activity: undefined as unknown as Activity,
     };
     let delivery: PrivateDelivery | undefined;
+    let failure: { error: unknown } | undefined;
     await this.adapter.createConversationAsync(
       this.appId,
       reference.channelId ?? 'msteams',
@@ -82,11 +117,18 @@ export class CloudAdapterGateway implements ConversationGateway {
       BOT_FRAMEWORK_AUDIENCE,
       parameters,
       async (context) => {
-        const conversationId = TurnContext.getConversationReference(context.activity).conversation?.id ?? '';
-        const sent = await context.sendActivity(activity);
-        delivery = { conversationId, ...(sent?.id ? { activityId: sent.id } : {}) };
+        try {
+          asNewPost(context);
+          const conversationId =
+            TurnContext.getConversationReference(context.activity).conversation?.id ?? '';
+          const sent = await context.sendActivity(activity);
+          delivery = { conversationId, ...(sent?.id ? { activityId: sent.id } : {}) };
+        } catch (error) {
+          failure = { error };
+        }
       },
     );
+    if (failure) throw failure.error;
     if (!delivery) throw new Error('The 1:1 chat was not created.');
     return delivery;
   }

@@ -7,6 +7,7 @@ import type { CardRegistry, IncidentCards } from './cardRegistry';
 import { buildIncidentCard, buildSecretCard, buildStepCard, buildSummaryCard } from './cards/builders';
 import type { CardContext } from './cards/builders';
 import type { AdaptiveCard, CardTemplates } from './cards/templates';
+import { SentCards } from './delivery/sentCards';
 import type { ConversationGateway } from './gateway';
 import type { SecretCards } from './secretCards';
 import { localeTagFor, stringsFor } from './i18n';
@@ -49,6 +50,8 @@ export function cardActivity(card: AdaptiveCard): Partial<Activity> {
 
 /** Posts an incident's cards, keeps them current, and closes it with a summary. */
 export class IncidentPresenter {
+  private readonly sentCards = new SentCards();
+
   constructor(private readonly options: PresenterOptions) {}
 
   cardContext(locale: string | undefined): CardContext {
@@ -112,14 +115,19 @@ export class IncidentPresenter {
       stepActivityIds: {},
       summaryPosted: false,
     };
-    const incidentActivityId = await gateway.send(
-      reference,
-      cardActivity(this.incidentCard(incident, locale)),
-    );
-    if (incidentActivityId) cards.incidentActivityId = incidentActivityId;
+    const incidentCard = cardActivity(this.incidentCard(incident, locale));
+    const incidentActivityId = await gateway.send(reference, incidentCard);
+    if (incidentActivityId) {
+      cards.incidentActivityId = incidentActivityId;
+      this.sentCards.remember(incidentActivityId, incidentCard);
+    }
     for (const step of incident.steps) {
-      const id = await gateway.send(reference, cardActivity(this.stepCard(incident, step, locale)));
-      if (id) cards.stepActivityIds[step.id] = id;
+      const stepCard = cardActivity(this.stepCard(incident, step, locale));
+      const id = await gateway.send(reference, stepCard);
+      if (id) {
+        cards.stepActivityIds[step.id] = id;
+        this.sentCards.remember(id, stepCard);
+      }
     }
     await registry.put(cards);
   }
@@ -128,14 +136,18 @@ export class IncidentPresenter {
    * Re-renders the incident card and the given steps' cards (all when omitted) in place,
    * so everyone in the conversation sees the same state, not only the one who clicked.
    */
-  async refresh(incidentId: string, onlySteps?: string[]): Promise<IncidentView | undefined> {
-    const { engine, gateway, registry, logger } = this.options;
+  async refresh(
+    incidentId: string,
+    onlySteps?: string[],
+    options: { incidentCard?: boolean } = {},
+  ): Promise<IncidentView | undefined> {
+    const { engine, registry, logger } = this.options;
     const [incident, cards] = await Promise.all([engine.getIncident(incidentId), registry.get(incidentId)]);
     if (!incident || !cards) return incident;
     const updates: Promise<void>[] = [];
-    if (cards.incidentActivityId) {
+    if (cards.incidentActivityId && options.incidentCard !== false) {
       updates.push(
-        gateway.update(
+        this.updateCard(
           cards.reference,
           cards.incidentActivityId,
           cardActivity(this.incidentCard(incident, cards.locale)),
@@ -146,10 +158,10 @@ export class IncidentPresenter {
       const activityId = cards.stepActivityIds[step.id];
       if (!activityId || (onlySteps && !onlySteps.includes(step.id))) continue;
       updates.push(
-        gateway.update(
+        this.updateCard(
           cards.reference,
           activityId,
-          cardActivity(this.stepCard(incident, step, cards.locale)),
+          cardActivity(this.stepCard(incident, step, cards.locale, cards.stepNotices?.[step.id] ?? '')),
         ),
       );
     }
@@ -171,12 +183,31 @@ export class IncidentPresenter {
     return incident;
   }
 
+  /**
+   * Writes a card only when its content changed; the outbox queues it behind the conversation's
+   * other writes and coalesces it with later content for the same card.
+   */
+  private async updateCard(
+    reference: Partial<ConversationReference>,
+    activityId: string,
+    activity: Partial<Activity>,
+  ): Promise<void> {
+    if (this.sentCards.shows(activityId, activity)) return;
+    this.sentCards.remember(activityId, activity);
+    try {
+      await this.options.gateway.update(reference, activityId, activity);
+    } catch (error) {
+      this.sentCards.forget(activityId);
+      throw error;
+    }
+  }
+
   /** Shows a step as running in place (while the engine works). */
   async showRunning(incident: IncidentView, step: StepView): Promise<void> {
     const cards = await this.options.registry.get(incident.id);
     const activityId = cards?.stepActivityIds[step.id];
     if (!cards || !activityId) return;
-    await this.options.gateway.update(
+    await this.updateCard(
       cards.reference,
       activityId,
       cardActivity(this.stepCard(incident, { ...step, status: 'running' }, cards.locale)),
@@ -198,6 +229,7 @@ export class IncidentPresenter {
       [{ incidentId: incident.id, targetName: incident.target.displayName, stepId, secret }],
       approver,
       clickedIn,
+      { incidentId: incident.id, stepId },
     );
   }
 
@@ -206,6 +238,8 @@ export class IncidentPresenter {
     deliveries: { incidentId: string; targetName: string; stepId: string; secret: SecretDelivery }[],
     approver: { channelUserId: string; name: string },
     clickedIn: { reference: Partial<ConversationReference>; personal: boolean; locale: string },
+    /** Say where it went on this step's card (updated anyway) instead of in a message of its own. */
+    noteOn?: { incidentId: string; stepId: string },
   ): Promise<void> {
     if (deliveries.length === 0) return;
     const cards = deliveries.map((delivery) =>
@@ -270,7 +304,25 @@ export class IncidentPresenter {
           ]
         : []),
     ];
-    await this.options.gateway.send(clickedIn.reference, { type: 'message', text: notes.join('\n\n') });
+    const note = notes.join('\n\n');
+    if (noteOn && (await this.noteOnStepCard(noteOn, clickedIn.reference, note))) return;
+    await this.options.gateway.send(clickedIn.reference, { type: 'message', text: note });
+  }
+
+  /** Records a note for a step card of the conversation clicked in; the caller's refresh shows it. */
+  private async noteOnStepCard(
+    at: { incidentId: string; stepId: string },
+    clickedIn: Partial<ConversationReference>,
+    note: string,
+  ): Promise<boolean> {
+    const cards = await this.options.registry.get(at.incidentId);
+    if (!cards?.stepActivityIds[at.stepId]) return false;
+    if (cards.reference.conversation?.id !== clickedIn.conversation?.id) return false;
+    await this.options.registry.update(at.incidentId, (current) => ({
+      ...current,
+      stepNotices: { ...current.stepNotices, [at.stepId]: note },
+    }));
+    return true;
   }
 
   private summaryActivity(incident: IncidentView, locale: string): Partial<Activity> {

@@ -45,12 +45,21 @@ describe('step card template', () => {
     expect(json).not.toContain('MeganB@contoso.com');
   });
 
-  it('has no banner against a live tenant and no buttons while the incident awaits approval', () => {
+  it('has no banner against a live tenant and offers its actions while the incident awaits approval', () => {
     const incident = makeIncident('inc-1', ALEX);
     const first = incident.steps[0];
     if (!first) throw new Error('no step');
     const card = templates.render('step', buildStepCard(incident, first, { ...context, simulated: false }));
     expect(JSON.stringify(card)).not.toContain('Simulated tenant');
+    // Approving the incident must not rewrite every step card, so the buttons are there from the start.
+    expect(JSON.stringify(card.actions ?? [])).toContain('step.approve');
+  });
+
+  it('offers no actions once the incident is closed', () => {
+    const incident = { ...makeIncident('inc-1', ALEX), status: 'cancelled' as const };
+    const first = incident.steps[0];
+    if (!first) throw new Error('no step');
+    const card = templates.render('step', buildStepCard(incident, first, context));
     expect(card.actions ?? []).toEqual([]);
   });
 });

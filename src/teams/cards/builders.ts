@@ -141,7 +141,9 @@ export function buildStepCard(
   const { strings } = context;
   const locale = localeOf(context.localeTag);
   const labels = strings.cardLabels;
-  const incidentOpen = incident.status === 'open';
+  // A step can be approved by a second responder before the incident is (the engine applies the
+  // same policy), so approving the incident does not have to rewrite every step card.
+  const incidentOpen = incident.status === 'open' || incident.status === 'awaiting-approval';
   const pending = step.status === 'pending';
   const selectable = incidentOpen && pending && !step.nothingToDo && step.findings.length > 1;
   const findings: StepCardFinding[] = step.findings.map((finding) => ({
