@@ -63,6 +63,19 @@ export function toStepView(step: StepRecord): StepView {
   };
 }
 
+/**
+ * The account as it stands now, not as discovery found it: once block-sign-in has blocked the
+ * account (and no undo gave it back) the card must not keep saying "Sign-in allowed".
+ */
+function currentTarget(incident: IncidentRecord, steps: StepRecord[]): IncidentRecord['target'] {
+  const block = steps.find((step) => step.stepId === 'block-sign-in');
+  if (!block || block.status !== 'done') return incident.target;
+  const blocked = block.results.some((result) => result.outcome === 'done');
+  const undone = block.undoStatus === 'done';
+  if (!blocked) return incident.target;
+  return { ...incident.target, accountEnabled: undone };
+}
+
 export function toIncidentView(incident: IncidentRecord, steps: StepRecord[]): IncidentView {
   const times = [
     incident.updatedAt,
@@ -71,7 +84,7 @@ export function toIncidentView(incident: IncidentRecord, steps: StepRecord[]): I
   return {
     id: incident.id,
     groupId: incident.groupId,
-    target: incident.target,
+    target: currentTarget(incident, steps),
     requester: incident.requester,
     origin: incident.origin,
     approvals: incident.approvals,

@@ -47,6 +47,10 @@ describe('Teams delivery under Teams limits (429 without Retry-After, 412 on ove
     h = await startDeliveryHarness();
     const incidents = await remediateAll(h, [PEOPLE.megan]);
     await expectDeliveredInFull(h, incidents);
+    // The incident card's account facts are those after the steps ran, not those of discovery.
+    const incidentCard = texts(h, GROUP_CHAT.id).find((text) => text.includes('Compromised account'));
+    expect(incidentCard).toContain('Sign-in blocked');
+    expect(incidentCard).not.toContain('Sign-in allowed');
   });
 
   it('three concurrent incidents in one chat end with every card current and every summary delivered', async () => {
