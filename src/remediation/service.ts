@@ -354,6 +354,23 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
     approver: Actor,
     options?: ApproveStepOptions,
   ): Promise<StepOutcome> {
+    const approval = await this.recordStepApproval(incidentId, stepId, approver, options);
+    if (!approval.won) return this.outcome(approval.incidentId, approval.stepId);
+    const secret = await this.runStep(approval.incidentId, approval.stepId, ['approved'], approval.actor);
+    return this.outcome(approval.incidentId, approval.stepId, secret);
+  }
+
+  /**
+   * Checks and records a step's approval durably (pending → approved, with its plan), without
+   * running it: a restart finds the step approved and runs it. `won` is false when the step was
+   * no longer pending (a duplicate click); then nothing was recorded.
+   */
+  private async recordStepApproval(
+    incidentId: string,
+    stepId: StepId,
+    approver: Actor,
+    options?: ApproveStepOptions,
+  ): Promise<{ incidentId: string; stepId: StepId; actor: Actor; won: boolean }> {
     const actor = validActor(approver);
     const parsedOptions = approveOptionsSchema.parse(options) ?? {};
     const id = this.validStepId(stepId);
@@ -370,7 +387,7 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
       throw new PolicyError('StepNotActionable', 'This step failed: retry it instead of approving it again.');
     }
     // A duplicate click (Teams retries, a second responder) sees the step as it is.
-    if (step.status !== 'pending') return this.outcome(incident.id, id);
+    if (step.status !== 'pending') return { incidentId: incident.id, stepId: id, actor, won: false };
     if (step.manualGuidance !== undefined && step.candidates.length === 0) {
       throw new PolicyError('StepNotActionable', `This step must be done by hand: ${step.manualGuidance}`);
     }
@@ -410,7 +427,7 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
       options: parsedOptions.credentialKind ? { credentialKind: parsedOptions.credentialKind } : {},
       actions,
     });
-    if (!won) return this.outcome(incident.id, id);
+    if (!won) return { incidentId: incident.id, stepId: id, actor, won: false };
     await this.audit({
       incidentId: incident.id,
       stepId: id,
@@ -419,8 +436,7 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
       outcome: 'ok',
       after: { selection, actions: actions.map((action) => action.id) },
     });
-    const secret = await this.runStep(incident.id, id, ['approved'], actor);
-    return this.outcome(incident.id, id, secret);
+    return { incidentId: incident.id, stepId: id, actor, won: true };
   }
 
   async retryStep(incidentId: string, stepId: StepId, actor: Actor): Promise<StepOutcome> {
@@ -481,24 +497,36 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
       .filter((step) => step.status === 'pending')
       .filter((step) => !(step.manualGuidance !== undefined && step.candidates.length === 0))
       .map((step) => step.stepId);
+    // Every approval is recorded before any step runs: a crash a moment after the click must not
+    // lose the approval of a step that waits for another (reset-password waits for block-sign-in).
+    const approved: StepId[] = [];
+    let refusal: { reason: unknown } | undefined;
+    for (const stepId of eligible) {
+      try {
+        if ((await this.recordStepApproval(incident.id, stepId, actor)).won) approved.push(stepId);
+      } catch (error) {
+        refusal ??= { reason: error };
+      }
+    }
     // Independent steps run at once so their requests share $batch round trips; a step waits
     // only for the steps it must follow (executionPrerequisites).
-    const started = new Map<StepId, Promise<StepOutcome>>();
+    const started = new Map<StepId, Promise<SecretDelivery | undefined>>();
     for (const stepId of STEP_IDS) {
-      if (!eligible.includes(stepId)) continue;
-      const before = executionPrerequisites(stepId, eligible)
+      if (!approved.includes(stepId)) continue;
+      const before = executionPrerequisites(stepId, approved)
         .map((prerequisite) => started.get(prerequisite))
-        .filter((promise): promise is Promise<StepOutcome> => promise !== undefined);
+        .filter((promise): promise is Promise<SecretDelivery | undefined> => promise !== undefined);
       started.set(
         stepId,
-        Promise.allSettled(before).then(() => this.approveStep(incident.id, stepId, actor)),
+        Promise.allSettled(before).then(() => this.runStep(incident.id, stepId, ['approved'], actor)),
       );
     }
     const settled = await Promise.allSettled(started.values());
-    const refusal = settled.find((outcome) => outcome.status === 'rejected');
-    if (refusal?.status === 'rejected') throw refusal.reason;
+    const failure = settled.find((outcome) => outcome.status === 'rejected');
+    if (failure?.status === 'rejected') refusal ??= { reason: failure.reason };
+    if (refusal) throw refusal.reason;
     const secret = settled
-      .map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.secret : undefined))
+      .map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : undefined))
       .find((candidate): candidate is SecretDelivery => candidate !== undefined);
     return { incident: await this.view(incident.id), ...(secret ? { secret } : {}) };
   }

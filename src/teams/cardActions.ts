@@ -355,9 +355,13 @@ export class CardActionRouter {
       this.options.incidentProgressMs ?? 1_000,
       async () => {
         const latest = await engine.getIncident(start.id);
-        // A card changes once per finished step, not per tick: "running" would cost a write per step.
+        // A card changes once per finished step, not per tick: showing "approved" and "running"
+        // on the way would cost two more writes per step.
         const changed = (latest?.steps ?? []).filter(
-          (step) => step.status !== 'running' && seen.get(step.id) !== fingerprint(step),
+          (step) =>
+            step.status !== 'running' &&
+            step.status !== 'approved' &&
+            seen.get(step.id) !== fingerprint(step),
         );
         if (changed.length === 0) return;
         for (const step of changed) seen.set(step.id, fingerprint(step));

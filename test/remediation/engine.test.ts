@@ -132,6 +132,22 @@ describe('opening an incident', () => {
 });
 
 describe('remediating every step', () => {
+  it('records the approval of every step before any step runs (a crash right after the click loses none)', async () => {
+    const { engine, incident, store } = await openForMegan();
+    const transitions: string[] = [];
+    const transitionStep = store.transitionStep.bind(store);
+    store.transitionStep = async (incidentId, stepId, from, to, patch) => {
+      const won = await transitionStep(incidentId, stepId, from, to, patch);
+      if (won) transitions.push(`${stepId}:${to}`);
+      return won;
+    };
+    await engine.approveAllRemaining(incident.id, ADELE);
+    const firstRun = transitions.findIndex((entry) => entry.endsWith(':running'));
+    const approvals = transitions.filter((entry) => entry.endsWith(':approved'));
+    expect(approvals).toContain('reset-password:approved');
+    expect(firstRun).toBeGreaterThan(transitions.lastIndexOf(approvals[approvals.length - 1] ?? ''));
+  });
+
   it('approves all remaining steps and leaves the account clean, verified', async () => {
     const { engine, fake, incident, store } = await openForMegan();
     const { incident: done, secret } = await engine.approveAllRemaining(incident.id, ADELE);
