@@ -96,6 +96,7 @@ export async function startRemediator(options: StartOptions): Promise<RunningRem
   const botStateStorage = createBotStateStorage(config);
   const teams = createTeamsBot({
     engine,
+    resumable: engine,
     store,
     ...(botStateStorage ? { storage: botStateStorage } : {}),
     gateway,
@@ -109,18 +110,13 @@ export async function startRemediator(options: StartOptions): Promise<RunningRem
     ...(alertsEnabled ? { alerts: { inbox: alertInbox, securityChannelId } } : {}),
   });
 
-  // Steps a crash interrupted are finished first; their cards are then brought up to date.
-  const resumed = await engine.resumeInterrupted();
-  for (const incident of resumed) {
-    teams.background.run(async () => void (await teams.presenter.refresh(incident.id)));
-  }
-
   let draining = false;
   const server = createBotServer({
     adapter,
     isDraining: () => draining,
     runTurn: async (context) => {
       context.onSendActivities(delivery.turnReplies());
+      await teams.approverRoutes.remember(context.activity);
       if (alertsEnabled) await routes.remember(context.activity);
       await teams.bot.run(context);
     },
@@ -150,6 +146,9 @@ export async function startRemediator(options: StartOptions): Promise<RunningRem
   });
   const running: RunningServer = await listen(server, config.bot.port, config.bot.host);
   logger.info({ url: running.url, simulated, fourEyes: config.policy.fourEyes }, 'Remediator is listening');
+  // Steps a crash interrupted are finished in the background (the bot answers /healthz meanwhile);
+  // their cards, summaries and any credential they issued are then delivered.
+  teams.background.run(() => teams.resume.resumeInterrupted());
 
   return {
     url: running.url,

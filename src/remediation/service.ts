@@ -928,7 +928,18 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
    * verifying every in-flight write before repeating it. Call once at start-up, before
    * serving requests (one process per store; several instances need leases, not built yet).
    */
-  async resumeInterrupted(): Promise<IncidentView[]> {
+  /**
+   * `onSecret` receives a credential a resumed step set (its first secret died with the crash):
+   * it is never stored, so it must be delivered now or nobody will know the password.
+   */
+  async resumeInterrupted(
+    onSecret?: (resumed: {
+      incidentId: string;
+      stepId: StepId;
+      secret: SecretDelivery;
+      approver?: Actor;
+    }) => Promise<void>,
+  ): Promise<IncidentView[]> {
     const resumed: IncidentView[] = [];
     for (const incident of await this.deps.store.listIncidents()) {
       let touched = false;
@@ -940,7 +951,15 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
             event: 'step.resumed',
             outcome: 'info',
           });
-          await this.runStep(incident.id, step.stepId, [step.status], step.approvedBy);
+          const secret = await this.runStep(incident.id, step.stepId, [step.status], step.approvedBy);
+          if (secret && onSecret) {
+            await onSecret({
+              incidentId: incident.id,
+              stepId: step.stepId,
+              secret,
+              ...(step.approvedBy ? { approver: step.approvedBy } : {}),
+            });
+          }
           touched = true;
         }
         if (step.undoStatus === 'running' && step.undoneBy) {

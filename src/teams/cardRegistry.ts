@@ -14,9 +14,14 @@ export interface IncidentCards {
   stepActivityIds: Record<string, string>;
   /** A line shown on a step card for good, e.g. where its credential went (one write fewer than a message). */
   stepNotices?: Record<string, string>;
+  /** Claimed by whoever is posting the summary (kept for records written before summaryDelivered). */
   summaryPosted: boolean;
   /** The summary card, kept so a later undo updates it instead of leaving it saying "Done". */
   summaryActivityId?: string;
+  /** When the current summary claim was taken: a claim older than the lease is abandoned (a crash). */
+  summaryClaimedAt?: string;
+  /** Where the summary has arrived; set only after Teams accepted it. */
+  summaryDelivered?: { chat?: boolean; channel?: boolean };
 }
 
 const schema = z.object({
@@ -29,6 +34,8 @@ const schema = z.object({
   stepNotices: z.record(z.string(), z.string()).optional(),
   summaryPosted: z.boolean(),
   summaryActivityId: z.string().optional(),
+  summaryClaimedAt: z.string().optional(),
+  summaryDelivered: z.object({ chat: z.boolean().optional(), channel: z.boolean().optional() }).optional(),
 });
 
 const KEY_PREFIX = 'teams/incident-cards/';

@@ -7,6 +7,7 @@ import type { CardRegistry, IncidentCards } from './cardRegistry';
 import { buildIncidentCard, buildSecretCard, buildStepCard, buildSummaryCard } from './cards/builders';
 import type { CardContext } from './cards/builders';
 import type { AdaptiveCard, CardTemplates } from './cards/templates';
+import type { DeliveryLedger } from './delivery/ledger';
 import { SentCards } from './delivery/sentCards';
 import type { ConversationGateway } from './gateway';
 import type { SecretCards } from './secretCards';
@@ -24,7 +25,12 @@ export interface PresenterOptions {
   securityChannelId?: string;
   /** Where each credential went, so only its recipient can hide it. */
   secretCards?: SecretCards;
+  /** Incidents that still owe Teams a card update or a summary, finished after a restart. */
+  ledger?: DeliveryLedger;
 }
+
+/** A summary claim older than this was abandoned by a crashed instance and may be taken over. */
+const SUMMARY_LEASE_MS = 30_000;
 
 /** The security channel is reached through the service URL and tenant of the conversation the incident started in. */
 export function securityChannelReference(
@@ -115,6 +121,7 @@ export class IncidentPresenter {
       stepActivityIds: {},
       summaryPosted: false,
     };
+    await this.options.ledger?.add(incident.id);
     const incidentCard = cardActivity(this.incidentCard(incident, locale));
     const incidentActivityId = await gateway.send(reference, incidentCard);
     if (incidentActivityId) {
@@ -168,7 +175,7 @@ export class IncidentPresenter {
     if (cards.summaryActivityId) {
       // A step undone after completion: the summary must stop saying "Done" for it.
       updates.push(
-        gateway.update(
+        this.updateCard(
           cards.reference,
           cards.summaryActivityId,
           this.summaryActivity(incident, cards.locale),
@@ -331,27 +338,52 @@ export class IncidentPresenter {
     );
   }
 
-  /** Summary in the conversation, the security channel told, the requester told privately. */
+  /**
+   * Summary in the conversation, the security channel told, the requester told privately. Each
+   * summary is recorded as delivered only once Teams accepted it; a claim (with a lease) keeps two
+   * clicks or two instances from posting it twice, and a crashed claimer's lease runs out.
+   */
   private async completeIfDone(incident: IncidentView, cards: IncidentCards): Promise<void> {
-    if (incident.status !== 'completed' || cards.summaryPosted) return;
-    const { gateway, registry, securityChannelId } = this.options;
-    // Only the caller that flips summaryPosted posts the summary: clicks can race.
-    let won = false;
-    await registry.update(incident.id, (current) => {
-      won = !current.summaryPosted;
-      return { ...current, summaryPosted: true };
-    });
-    if (!won) return;
-    const summary = this.summaryActivity(incident, cards.locale);
-    const summaryActivityId = await gateway.send(cards.reference, summary);
-    if (summaryActivityId) {
-      await registry.update(incident.id, (current) => ({ ...current, summaryActivityId }));
+    const { gateway, registry, securityChannelId, ledger } = this.options;
+    if (incident.status === 'cancelled') await ledger?.remove(incident.id);
+    if (incident.status !== 'completed') return;
+    const delivered = (current: IncidentCards) =>
+      !!current.summaryDelivered?.chat && (!securityChannelId || !!current.summaryDelivered.channel);
+    if (delivered(cards)) {
+      await ledger?.remove(incident.id);
+      return;
     }
-    const strings = stringsFor(cards.locale);
-    if (securityChannelId) {
-      const channelReference = securityChannelReference(cards.reference, securityChannelId);
-      try {
-        await gateway.send(channelReference, {
+    const now = Date.now();
+    let won = false;
+    const claimed = await registry.update(incident.id, (current) => {
+      const claimAge = current.summaryClaimedAt ? now - Date.parse(current.summaryClaimedAt) : Infinity;
+      won = !delivered(current) && claimAge > SUMMARY_LEASE_MS;
+      return won
+        ? { ...current, summaryPosted: true, summaryClaimedAt: new Date(now).toISOString() }
+        : current;
+    });
+    if (!won || !claimed) return;
+    const mark = (where: 'chat' | 'channel') =>
+      registry.update(incident.id, (current) => ({
+        ...current,
+        summaryDelivered: { ...current.summaryDelivered, [where]: true },
+      }));
+    try {
+      const summary = this.summaryActivity(incident, cards.locale);
+      const strings = stringsFor(cards.locale);
+      if (!claimed.summaryDelivered?.chat) {
+        const summaryActivityId = await gateway.send(cards.reference, summary);
+        if (summaryActivityId) this.sentCards.remember(summaryActivityId, summary);
+        await registry.update(incident.id, (current) => ({
+          ...current,
+          ...(summaryActivityId ? { summaryActivityId } : {}),
+          summaryDelivered: { ...current.summaryDelivered, chat: true },
+        }));
+        await this.tellRequester(incident, cards);
+      }
+      if (securityChannelId && !claimed.summaryDelivered?.channel) {
+        // A new post in the channel: nothing of the chat's reference (its reply-to id) goes along.
+        await gateway.send(securityChannelReference(cards.reference, securityChannelId), {
           type: 'message',
           text: strings.securityChannelNotice(
             inertText(incident.target.displayName),
@@ -359,23 +391,31 @@ export class IncidentPresenter {
           ),
           attachments: summary.attachments ?? [],
         });
-      } catch (error) {
-        this.options.logger.warn(
-          { err: error, incidentId: incident.id },
-          'security channel notification failed',
-        );
+        await mark('channel');
       }
+      await ledger?.remove(incident.id);
+    } catch (error) {
+      this.options.logger.warn({ err: error, incidentId: incident.id }, 'summary not delivered yet');
+    } finally {
+      await registry.update(incident.id, (current) => {
+        const { summaryClaimedAt: _released, ...rest } = current;
+        void _released;
+        return rest;
+      });
     }
+  }
+
+  /** Best effort, once: the requester hears privately that the incident they opened from a group is done. */
+  private async tellRequester(incident: IncidentView, cards: IncidentCards): Promise<void> {
     const personal = cards.reference.conversation?.conversationType === 'personal';
-    if (!personal && cards.requesterChannelId) {
-      try {
-        await gateway.sendPrivately(cards.reference, cards.requesterChannelId, {
-          type: 'message',
-          text: strings.completedPrivately(inertText(incident.target.displayName)),
-        });
-      } catch (error) {
-        this.options.logger.warn({ err: error, incidentId: incident.id }, 'requester notification failed');
-      }
+    if (personal || !cards.requesterChannelId) return;
+    try {
+      await this.options.gateway.sendPrivately(cards.reference, cards.requesterChannelId, {
+        type: 'message',
+        text: stringsFor(cards.locale).completedPrivately(inertText(incident.target.displayName)),
+      });
+    } catch (error) {
+      this.options.logger.warn({ err: error, incidentId: incident.id }, 'requester notification failed');
     }
   }
 }

@@ -9,6 +9,10 @@ import { RemediatorBot } from './bot';
 import { CardActionRouter } from './cardActions';
 import { CardRegistry, GroupCardRegistry } from './cardRegistry';
 import { CardTemplates } from './cards/templates';
+import { ApproverRoutes } from './delivery/approverRoutes';
+import { DeliveryLedger } from './delivery/ledger';
+import { ResumeDelivery } from './delivery/resume';
+import type { ResumableEngine } from './delivery/resume';
 import { Commands } from './commands';
 import type { TeamsEngine } from './engine';
 import type { ConversationGateway } from './gateway';
@@ -33,6 +37,8 @@ export { AlertInbox, ServiceRouteMemory, TeamsAlertSink } from './alerts';
 
 export interface TeamsBotOptions {
   engine: TeamsEngine;
+  /** The engine's restart path (finishing interrupted steps); without it nothing is resumed. */
+  resumable?: ResumableEngine;
   /** The project's key-value store: bot state and where cards were posted. */
   store: KeyValueStore;
   gateway: ConversationGateway;
@@ -61,6 +67,10 @@ export interface TeamsBot {
   presenter: IncidentPresenter;
   groups: GroupPresenter;
   background: BackgroundTasks;
+  /** After a restart: interrupted steps, their credentials, cards and summaries. */
+  resume: { resumeInterrupted(): Promise<void> };
+  /** Learns each responder's Teams id from their activities (for 1:1 delivery after a restart). */
+  approverRoutes: ApproverRoutes;
 }
 
 /** Wires the Teams side: presenter, verb router, commands and the activity handler. */
@@ -69,10 +79,14 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   const background = new BackgroundTasks((error) => logger.error({ err: error }, 'background work failed'));
   const templates = new CardTemplates(options.cardsDir);
   const secretCards = new SecretCards(options.store);
+  const registry = new CardRegistry(options.store);
+  const ledger = new DeliveryLedger(options.store);
+  const approverRoutes = new ApproverRoutes(options.store);
   const presenter = new IncidentPresenter({
     engine: options.engine,
     gateway: options.gateway,
-    registry: new CardRegistry(options.store),
+    registry,
+    ledger,
     templates,
     logger,
     simulated: options.simulated,
@@ -140,5 +154,9 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     logger,
     ...(options.allowedTenantId ? { allowedTenantId: options.allowedTenantId } : {}),
   });
-  return { bot, presenter, groups, background };
+  const resumable = options.resumable;
+  const resume = resumable
+    ? new ResumeDelivery({ engine: resumable, presenter, registry, ledger, routes: approverRoutes, logger })
+    : { resumeInterrupted: async () => undefined };
+  return { bot, presenter, groups, background, resume, approverRoutes };
 }

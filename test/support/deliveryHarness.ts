@@ -62,14 +62,18 @@ export async function startDeliveryHarness(
     env?: Record<string, string>;
     store?: Store;
     tenant?: SimulatedTenant;
+    /** A Teams that outlives this bot (a restart). */
+    teams?: TeamsConnectorEmulator;
   } = {},
 ): Promise<DeliveryHarness> {
   const tenant = options.tenant ?? (await startSimulatedTenant({ port: 0 }));
-  const teams = await startTeamsConnectorEmulator({
-    members: Object.fromEntries(Object.values(PEOPLE).map((person) => [person.id, person])),
-    timeScale: TIME_SCALE,
-    ...options.emulator,
-  });
+  const teams =
+    options.teams ??
+    (await startTeamsConnectorEmulator({
+      members: Object.fromEntries(Object.values(PEOPLE).map((person) => [person.id, person])),
+      timeScale: TIME_SCALE,
+      ...options.emulator,
+    }));
   const store = options.store ?? createSqliteStore({ inMemory: true });
   const app = await startRemediator({
     config: loadConfig({
@@ -162,7 +166,7 @@ export async function startDeliveryHarness(
     },
     close: async () => {
       await app.close();
-      await teams.close();
+      if (!options.teams) await teams.close();
       if (!options.tenant) await tenant.close();
     },
   };

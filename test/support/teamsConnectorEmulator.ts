@@ -52,6 +52,7 @@ export interface EmulatedMessage {
   /** The latest content (after every update). */
   activity: Record<string, unknown>;
   updates: number;
+  postedAt: number;
 }
 
 export interface ConversationStats {
@@ -273,6 +274,7 @@ export async function startTeamsConnectorEmulator(options: EmulatorOptions): Pro
             ...(activityId ? { replyToId: activityId } : {}),
             activity: parsed,
             updates: 0,
+            postedAt: Date.now(),
           });
           state.order.push(id);
           state.stats.posts += 1;
