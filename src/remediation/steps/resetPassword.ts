@@ -53,7 +53,7 @@ export const resetPassword: StepModule = {
           id: 'reset-credential',
           findingId: 'password-known',
           kind: 'reset-password',
-          description: `Set a new random password for ${target.displayName}, to be changed at next sign-in; shown once to the approver.`,
+          description: `Set a new random password for ${target.displayName}, to be changed at next sign-in; meant for the approver only, never stored.`,
           payload: { credentialKind: 'password' },
         },
       ],
@@ -68,7 +68,7 @@ export const resetPassword: StepModule = {
         ...candidate,
         description:
           kind === 'temporaryAccessPass'
-            ? `Create a one-time Temporary Access Pass (${TAP_LIFETIME_MINUTES} minutes, replacing any existing one); shown once to the approver.`
+            ? `Create a one-time Temporary Access Pass (${TAP_LIFETIME_MINUTES} minutes, replacing any existing one); meant for the approver only, never stored.`
             : candidate.description,
         payload: { credentialKind: kind },
       }));
