@@ -21,6 +21,7 @@ import type { BackgroundTasks } from './background';
 import { GROUP_VERBS } from './groupActions';
 import type { GroupActions } from './groupActions';
 import type { GroupPresenter } from './groupPresenter';
+import type { CredentialReach } from './delivery/credentialReach';
 import { presentOpened } from './openedIncidents';
 import { incidentCardVersion, stepCardVersion } from './cards/cardVersion';
 import { FINDING_INPUT_PREFIX } from './cards/builders';
@@ -88,6 +89,8 @@ export interface CardActionOptions {
   undoNotices?: UndoNotices;
   /** Which message carried which credential to whom: Hide is bound to it. */
   secretCards?: SecretCards;
+  /** Refuses a credential step whose approver could not receive the credential privately. */
+  credentialReach?: CredentialReach;
 }
 
 const cardResponse = (card: AdaptiveCard): AdaptiveCardInvokeResponse => ({
@@ -301,6 +304,16 @@ export class CardActionRouter {
       // Read from the turn now: the follow-up outlives it.
       const clickedIn = this.clickedIn(context);
       const approver = this.approver(context);
+      const resetPending = current.steps.some(
+        (step) => step.id === 'reset-password' && step.status === 'pending',
+      );
+      if (resetPending && !(await this.credentialReachable(context))) {
+        return presenter.incidentCard(
+          current,
+          context.locale,
+          context.strings.credentialUnreachable(approver.name),
+        );
+      }
       const work = engine.approveAllRemaining(current.id, context.actor);
       const followUp = async () => {
         let refused = false;
@@ -391,6 +404,14 @@ export class CardActionRouter {
       // Read from the turn now: a slow step finishes after the turn has ended.
       const clickedIn = this.clickedIn(context);
       const approver = this.approver(context);
+      if (stepId === 'reset-password' && !(await this.credentialReachable(context))) {
+        return presenter.stepCard(
+          current,
+          step,
+          context.locale,
+          context.strings.credentialUnreachable(approver.name),
+        );
+      }
       const work: Promise<StepOutcome> =
         mode === 'approve'
           ? engine.approveStep(current.id, stepId, context.actor, options)
@@ -564,6 +585,14 @@ export class CardActionRouter {
     if (!this.options.groups)
       throw new PolicyError('UnknownIncident', context.strings.unknownIncident(context.data.i));
     return this.options.groups;
+  }
+
+  /** Never reset a password nobody will receive: the approver's 1:1 chat must open first. */
+  private credentialReachable(context: ActionContext): Promise<boolean> {
+    const reach = this.options.credentialReach;
+    if (!reach) return Promise.resolve(true);
+    const { reference, personal } = this.clickedIn(context);
+    return reach.canReceive({ reference, personal, channelUserId: context.turn.activity.from.id });
   }
 
   private approver(context: ActionContext) {

@@ -19,6 +19,11 @@ export interface ConversationGateway {
     activityId: string,
     activity: Partial<Activity>,
   ): Promise<void>;
+  /**
+   * Opens (or reuses) the 1:1 chat with one user without posting: proves a credential could be
+   * delivered before one is created. Teams refuses (403) when the app is not installed for them.
+   */
+  openPrivately?(reference: Partial<ConversationReference>, userChannelId: string): Promise<string>;
   /** Opens (or reuses) the 1:1 chat between the bot and one user and posts there. */
   sendPrivately(
     reference: Partial<ConversationReference>,
@@ -90,6 +95,31 @@ export class CloudAdapterGateway implements ConversationGateway {
       }
     });
     if (failure) throw failure.error;
+  }
+
+  async openPrivately(reference: Partial<ConversationReference>, userChannelId: string): Promise<string> {
+    const tenantId = reference.conversation?.tenantId;
+    const serviceUrl = reference.serviceUrl;
+    if (!serviceUrl) throw new Error('Cannot open a 1:1 chat without the service URL of the conversation.');
+    let conversationId = '';
+    await this.adapter.createConversationAsync(
+      this.appId,
+      reference.channelId ?? 'msteams',
+      serviceUrl,
+      BOT_FRAMEWORK_AUDIENCE,
+      {
+        isGroup: false,
+        bot: reference.bot ?? { id: this.appId, name: 'Remediator' },
+        members: [{ id: userChannelId, name: '' }],
+        tenantId: tenantId ?? '',
+        channelData: { tenant: { id: tenantId } },
+        activity: undefined as unknown as Activity,
+      },
+      async (context) => {
+        conversationId = context.activity.conversation?.id ?? '';
+      },
+    );
+    return conversationId;
   }
 
   async sendPrivately(

@@ -10,6 +10,7 @@ import { CardActionRouter } from './cardActions';
 import { CardRegistry, GroupCardRegistry } from './cardRegistry';
 import { CardTemplates } from './cards/templates';
 import { ApproverRoutes } from './delivery/approverRoutes';
+import { CredentialReach } from './delivery/credentialReach';
 import { DeliveryLedger } from './delivery/ledger';
 import { ResumeDelivery } from './delivery/resume';
 import type { ResumableEngine } from './delivery/resume';
@@ -130,6 +131,7 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     groupCards: groups,
     undoNotices,
     secretCards,
+    credentialReach: new CredentialReach(options.gateway, logger),
     ...(options.progress?.incidentMs !== undefined
       ? { incidentProgressMs: options.progress.incidentMs }
       : {}),

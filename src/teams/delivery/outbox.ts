@@ -48,7 +48,7 @@ export interface OutboxOptions {
   random?: () => number;
 }
 
-type Kind = 'post' | 'update' | 'private';
+type Kind = 'post' | 'update' | 'private' | 'open';
 
 interface Waiter {
   resolve(value: string | undefined): void;
@@ -97,6 +97,20 @@ export function retryAfterMsOf(error: unknown): number | undefined {
       : (headers as Record<string, unknown>)['retry-after'];
   const seconds = typeof raw === 'string' || typeof raw === 'number' ? Number(raw) : Number.NaN;
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+/** The lane of a user's 1:1 chat, whose conversation id is known only once it is open. */
+function personalReference(
+  reference: Partial<ConversationReference>,
+  userChannelId: string,
+): Partial<ConversationReference> {
+  return {
+    ...reference,
+    conversation: {
+      ...(reference.conversation ?? { isGroup: false, name: '', conversationType: 'personal' }),
+      id: `personal:${userChannelId}`,
+    } as ConversationReference['conversation'],
+  };
 }
 
 function laneKeyOf(reference: Partial<ConversationReference>): { key: string; tenantKey: string } {
@@ -170,19 +184,28 @@ export class DeliveryOutbox implements ConversationGateway {
     });
   }
 
+  async openPrivately(reference: Partial<ConversationReference>, userChannelId: string): Promise<string> {
+    const { writer } = this.options;
+    if (!writer.openPrivately) throw new DeliveryError('Cannot open a 1:1 chat here.', undefined, 0);
+    const open = writer.openPrivately.bind(writer);
+    const personal = personalReference(reference, userChannelId);
+    return (
+      (await this.enqueue(personal, {
+        kind: 'open',
+        activity: {},
+        write: () => open(reference, userChannelId),
+        describe: { conversationId: `personal:${userChannelId}`, kind: 'open' },
+      })) ?? ''
+    );
+  }
+
   async sendPrivately(
     reference: Partial<ConversationReference>,
     userChannelId: string,
     activity: Partial<Activity>,
   ): Promise<PrivateDelivery> {
     let delivery: PrivateDelivery | undefined;
-    const personal: Partial<ConversationReference> = {
-      ...reference,
-      conversation: {
-        ...(reference.conversation ?? { isGroup: false, name: '', conversationType: 'personal' }),
-        id: `personal:${userChannelId}`,
-      } as ConversationReference['conversation'],
-    };
+    const personal = personalReference(reference, userChannelId);
     await this.enqueue(personal, {
       kind: 'private',
       activity,
@@ -319,7 +342,7 @@ export class DeliveryOutbox implements ConversationGateway {
         const id = await job.write(content);
         if (job.kind === 'post') this.counters.posts += 1;
         else if (job.kind === 'update') this.counters.updates += 1;
-        else this.counters.privatePosts += 1;
+        else if (job.kind === 'private') this.counters.privatePosts += 1;
         for (const waiter of waiters) waiter.resolve(id);
         return;
       } catch (error) {

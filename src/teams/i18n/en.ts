@@ -44,6 +44,8 @@ export const en = {
     `The new credential was sent privately to ${who}; it is never shown here.`,
   secretNotDelivered: (who: string) =>
     `I could not open a private chat with ${who}, so the new credential was not shown anywhere. Add Remediator as a personal app, then reset the password again (for example with a Temporary Access Pass) from the Entra admin center.`,
+  credentialUnreachable: (who: string) =>
+    `Nothing was reset: I cannot open a private chat with ${who}, so a new credential would reach nobody. ${who} should add Remediator as a personal app in Teams (Apps → Remediator → Add), then approve this again; or skip this step and reset the password from the Entra admin center.`,
   completedPrivately: (who: string) =>
     `The incident for ${who} is complete. The summary is in the chat where it started.`,
   findingCount: (count: number) => (count === 1 ? '1 finding' : `${count} findings`),

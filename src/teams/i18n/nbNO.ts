@@ -45,6 +45,8 @@ export const nbNO: Strings = {
     `Den nye påloggingsinformasjonen ble sendt privat til ${who}; den vises aldri her.`,
   secretNotDelivered: (who: string) =>
     `Jeg fikk ikke åpnet en privat samtale med ${who}, så den nye påloggingsinformasjonen ble ikke vist noe sted. Legg til Remediator som personlig app, og tilbakestill passordet på nytt (for eksempel med en Temporary Access Pass) i Entra-administrasjonssenteret.`,
+  credentialUnreachable: (who: string) =>
+    `Ingenting ble tilbakestilt: jeg kan ikke åpne en privat chat med ${who}, så ny påloggingsinformasjon ville ikke nådd noen. ${who} bør legge til Remediator som personlig app i Teams (Apper → Remediator → Legg til) og godkjenne på nytt, eller hoppe over dette trinnet og tilbakestille passordet i Entra-administrasjonssenteret.`,
   completedPrivately: (who: string) =>
     `Hendelsen for ${who} er fullført. Sammendraget ligger i samtalen der den startet.`,
   findingCount: (count: number) => (count === 1 ? '1 funn' : `${count} funn`),
