@@ -4,6 +4,8 @@
  */
 import { botTurns } from './botTurns';
 import { massUsers, oneUserAllSteps } from './scenarios';
+import { teamsDelivery } from './teamsDelivery';
+import { PEOPLE } from '../test/security/support/teamsActivities';
 import type { BenchEntry } from './scenarios';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -41,6 +43,14 @@ async function main(): Promise<void> {
 
   log(`mass-${users}-users: default throttling...`);
   entries.push({ name: `mass-${users}-users`, ...(await massUsers(users, log)) });
+
+  log('teams-delivery: one incident, Teams limits, 429 without Retry-After...');
+  entries.push({ name: 'teams-delivery-one-incident', ...(await teamsDelivery([PEOPLE.megan])) });
+  log('teams-delivery: three concurrent incidents in one chat...');
+  entries.push({
+    name: 'teams-delivery-three-incidents',
+    ...(await teamsDelivery([PEOPLE.megan, PEOPLE.lynne, PEOPLE.patti])),
+  });
 
   log('bot-turns...');
   entries.push({ name: 'bot-turns', ...(await botTurns(log)) });

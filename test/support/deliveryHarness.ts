@@ -64,6 +64,8 @@ export async function startDeliveryHarness(
     tenant?: SimulatedTenant;
     /** A Teams that outlives this bot (a restart). */
     teams?: TeamsConnectorEmulator;
+    /** Window scale for both sides (default TIME_SCALE; the benchmark uses Teams' real 1). */
+    timeScale?: number;
   } = {},
 ): Promise<DeliveryHarness> {
   const tenant = options.tenant ?? (await startSimulatedTenant({ port: 0 }));
@@ -71,7 +73,7 @@ export async function startDeliveryHarness(
     options.teams ??
     (await startTeamsConnectorEmulator({
       members: Object.fromEntries(Object.values(PEOPLE).map((person) => [person.id, person])),
-      timeScale: TIME_SCALE,
+      timeScale: options.timeScale ?? TIME_SCALE,
       ...options.emulator,
     }));
   const store = options.store ?? createSqliteStore({ inMemory: true });
@@ -91,7 +93,7 @@ export async function startDeliveryHarness(
     tenant,
     store,
     fastAnswerMs: 20_000,
-    deliveryTimeScale: TIME_SCALE,
+    deliveryTimeScale: options.timeScale ?? TIME_SCALE,
   });
 
   const settle = async () => {

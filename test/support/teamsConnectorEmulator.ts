@@ -53,6 +53,8 @@ export interface EmulatedMessage {
   activity: Record<string, unknown>;
   updates: number;
   postedAt: number;
+  /** When the latest content arrived (the post, or the last update). */
+  changedAt: number;
 }
 
 export interface ConversationStats {
@@ -275,6 +277,7 @@ export async function startTeamsConnectorEmulator(options: EmulatorOptions): Pro
             activity: parsed,
             updates: 0,
             postedAt: Date.now(),
+            changedAt: Date.now(),
           });
           state.order.push(id);
           state.stats.posts += 1;
@@ -288,6 +291,7 @@ export async function startTeamsConnectorEmulator(options: EmulatorOptions): Pro
           if (!message) return { status: 404, body: { error: { code: 'ActivityNotFoundInConversation' } } };
           message.activity = parsed;
           message.updates += 1;
+          message.changedAt = Date.now();
           state.stats.updates += 1;
           return { status: 200, body: { id: activityId } };
         });
