@@ -158,6 +158,7 @@ export async function startRemediator(options: StartOptions): Promise<RunningRem
     ...(tenant ? { tenant } : {}),
     close: async () => {
       draining = true;
+      teams.resume.stop();
       await running.close();
       await teams.background.idle();
       await delivery.idle();

@@ -69,7 +69,7 @@ export interface TeamsBot {
   groups: GroupPresenter;
   background: BackgroundTasks;
   /** After a restart: interrupted steps, their credentials, cards and summaries. */
-  resume: { resumeInterrupted(): Promise<void> };
+  resume: { resumeInterrupted(): Promise<void>; stop(): void };
   /** Learns each responder's Teams id from their activities (for 1:1 delivery after a restart). */
   approverRoutes: ApproverRoutes;
 }
@@ -159,6 +159,6 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   const resumable = options.resumable;
   const resume = resumable
     ? new ResumeDelivery({ engine: resumable, presenter, registry, ledger, routes: approverRoutes, logger })
-    : { resumeInterrupted: async () => undefined };
+    : { resumeInterrupted: async () => undefined, stop: () => undefined };
   return { bot, presenter, groups, background, resume, approverRoutes };
 }

@@ -24,6 +24,8 @@ export interface ResumeDeliveryOptions {
   ledger: DeliveryLedger;
   routes: ApproverRoutes;
   logger: Logger;
+  /** How long after a catch-up that left work outstanding to try again. */
+  recheckMs?: number;
 }
 
 /**
@@ -32,10 +34,13 @@ export interface ResumeDeliveryOptions {
  * summaries in the chat and the security channel).
  */
 export class ResumeDelivery {
+  private recheck: NodeJS.Timeout | undefined;
+  private rechecks = 0;
+
   constructor(private readonly options: ResumeDeliveryOptions) {}
 
   async resumeInterrupted(): Promise<void> {
-    const { engine, presenter, registry, ledger, routes, logger } = this.options;
+    const { engine, presenter, registry, routes, logger } = this.options;
     await engine.resumeInterrupted(async ({ incidentId, stepId, secret, approver }) => {
       const [cards, incident] = await Promise.all([registry.get(incidentId), engine.getIncident(incidentId)]);
       const channelUserId = approver ? await routes.channelIdOf(approver.id) : undefined;
@@ -55,6 +60,22 @@ export class ResumeDelivery {
         },
       );
     });
+    await this.catchUp();
+  }
+
+  /** Stops the re-check a restart may have scheduled (shutdown). */
+  stop(): void {
+    clearTimeout(this.recheck);
+    this.recheck = undefined;
+  }
+
+  /**
+   * Brings every outstanding incident up to date. What is still outstanding afterwards (a summary
+   * claimed by an instance that died mid-post, or Teams still refusing) is tried again once the
+   * claim's lease has run out.
+   */
+  private async catchUp(): Promise<void> {
+    const { presenter, ledger, logger } = this.options;
     for (const incidentId of await ledger.list()) {
       try {
         await presenter.refresh(incidentId);
@@ -62,5 +83,15 @@ export class ResumeDelivery {
         logger.warn({ err: error, incidentId }, 'bringing cards up to date after a restart failed');
       }
     }
+    if ((await ledger.list()).length === 0 || this.rechecks >= MAX_RECHECKS) return;
+    this.rechecks += 1;
+    this.recheck = setTimeout(() => {
+      this.catchUp().catch((error: unknown) => logger.warn({ err: error }, 'delivery re-check failed'));
+    }, this.options.recheckMs ?? RECHECK_MS);
+    this.recheck.unref();
   }
 }
+
+/** Longer than a summary claim's lease (30 s). */
+const RECHECK_MS = 35_000;
+const MAX_RECHECKS = 10;

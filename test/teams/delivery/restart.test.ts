@@ -56,6 +56,10 @@ describe('a bot restarted in the middle of an incident', () => {
       (stepId: string, to: string) => stepId === 'reset-password' && to === 'running',
     ],
     ['as the first step starts', (_stepId: string, to: string) => to === 'running'],
+    [
+      'as block-sign-in is recorded done',
+      (stepId: string, to: string) => stepId === 'block-sign-in' && to === 'done',
+    ],
   ])(
     'killed %s: every card current, both summaries once, the new password reaches the approver',
     async (_label, dieWhen) => {
