@@ -38,6 +38,9 @@ function recordingPrivateSends(sends: PrivateSend[]) {
   return (inner: ConversationGateway): ConversationGateway => ({
     send: (reference, activity) => inner.send(reference, activity),
     update: (reference, activityId, activity) => inner.update(reference, activityId, activity),
+    // Reset-password first checks that the approver's 1:1 chat opens.
+    openPrivately: (reference, userChannelId) =>
+      inner.openPrivately ? inner.openPrivately(reference, userChannelId) : Promise.resolve(''),
     sendPrivately: async (reference, userChannelId, activity) => {
       const delivery = await inner.sendPrivately(reference, userChannelId, activity);
       sends.push({ userChannelId, conversationId: delivery.conversationId, json: JSON.stringify(activity) });
