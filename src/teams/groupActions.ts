@@ -8,6 +8,7 @@ import type { GroupCards } from './cardRegistry';
 import { groupCardVersion } from './cards/cardVersion';
 import type { AdaptiveCard } from './cards/templates';
 import type { TeamsEngine } from './engine';
+import type { CredentialReach } from './delivery/credentialReach';
 import type { GroupPresenter } from './groupPresenter';
 import type { IncidentPresenter } from './incidentPresenter';
 import { settleWithin, whileRunning } from './progress';
@@ -31,6 +32,8 @@ export interface GroupActionOptions {
   /** How often the group card is replaced while the group approval runs (default 2 s). */
   progressIntervalMs?: number;
   requireCardVersion?: boolean;
+  /** A group approval resets passwords: the approver's 1:1 chat must open first. */
+  credentialReach?: CredentialReach;
 }
 
 /** "Approve for all" and "Details" on a group card. */
@@ -48,7 +51,6 @@ export class GroupActions {
     if (this.isStale(context, groupCardVersion(progress))) {
       return groups.card(cards, { notice: context.strings.staleCard, running: this.isRunning(cards) });
     }
-    const work = engine.approveGroup(cards.groupId, context.actor);
     // Who clicked and where, read from the turn now: the follow-up outlives it.
     const clickedIn = {
       reference: TurnContext.getConversationReference(context.turn.activity),
@@ -56,6 +58,21 @@ export class GroupActions {
       locale: context.locale,
     };
     const approver = { channelUserId: context.turn.activity.from.id, name: context.actor.displayName };
+    const resetsPending = progress.steps.some(
+      (step) => step.stepId === 'reset-password' && step.counts.pending > 0,
+    );
+    const reachable =
+      !resetsPending ||
+      !this.options.credentialReach ||
+      (await this.options.credentialReach.canReceive({
+        reference: clickedIn.reference,
+        personal: clickedIn.personal,
+        channelUserId: approver.channelUserId,
+      }));
+    if (!reachable) {
+      return groups.card(cards, { notice: context.strings.credentialUnreachable(approver.name) });
+    }
+    const work = engine.approveGroup(cards.groupId, context.actor);
     background.run(() => this.follow(cards, work, { clickedIn, approver }));
     const finished = await settleWithin(work, this.options.fastAnswerMs);
     if (finished === 'rejected') {

@@ -111,7 +111,9 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     ...(options.securityChannelId ? { securityChannelId: options.securityChannelId } : {}),
   });
   const fastAnswerMs = options.fastAnswerMs ?? 5_000;
+  const credentialReach = new CredentialReach(options.gateway, logger);
   const groupActions = new GroupActions({
+    credentialReach,
     engine: options.engine,
     presenter,
     groups,
@@ -131,7 +133,7 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     groupCards: groups,
     undoNotices,
     secretCards,
-    credentialReach: new CredentialReach(options.gateway, logger),
+    credentialReach,
     ...(options.progress?.incidentMs !== undefined
       ? { incidentProgressMs: options.progress.incidentMs }
       : {}),

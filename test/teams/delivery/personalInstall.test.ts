@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { incidentCardVersion, stepCardVersion } from '../../../src/teams/cards/cardVersion';
+import { groupCardVersion, incidentCardVersion, stepCardVersion } from '../../../src/teams/cards/cardVersion';
 import { GROUP_CHAT, PEOPLE } from '../../security/support/teamsActivities';
 import { startDeliveryHarness } from '../../support/deliveryHarness';
 import type { DeliveryHarness } from '../../support/deliveryHarness';
@@ -59,5 +59,20 @@ describe('an approver who never installed the app personally', () => {
     expect(passwordChangedAt(h)).not.toBe(before);
     const adeleChat = h.teams.personalConversationOf(PEOPLE.adele.id);
     expect(secretCardsIn(h, adeleChat ?? '')).toHaveLength(1);
+  });
+
+  it('refuses a group approval (which resets passwords) until the approver can receive them', async () => {
+    h = await startDeliveryHarness({ emulator: { personalInstalls: [PEOPLE.alex.id] } });
+    await h.say(PEOPLE.alex, 'compromised', [PEOPLE.megan, PEOPLE.lynne]);
+    await h.settle();
+    const incident = await h.incidentOf(PEOPLE.megan);
+    const groupId = incident.groupId ?? '';
+    expect(groupId).not.toBe('');
+    const before = passwordChangedAt(h);
+    const progress = await h.app.engine.getGroupProgress(groupId);
+    await h.click(PEOPLE.adele, 'group.approve', { i: incident.id, v: groupCardVersion(progress) });
+    await h.settle();
+    expect((await h.incidentOf(PEOPLE.megan)).status).toBe('awaiting-approval');
+    expect(passwordChangedAt(h)).toBe(before);
   });
 });
