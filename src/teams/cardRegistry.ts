@@ -22,6 +22,8 @@ export interface IncidentCards {
   summaryClaimedAt?: string;
   /** Where the summary has arrived; set only after Teams accepted it. */
   summaryDelivered?: { chat?: boolean; channel?: boolean };
+  /** Cards Teams refused to take when they were posted ('incident' or a step id): posted on the next refresh. */
+  unposted?: string[];
 }
 
 const schema = z.object({
@@ -36,6 +38,7 @@ const schema = z.object({
   summaryActivityId: z.string().optional(),
   summaryClaimedAt: z.string().optional(),
   summaryDelivered: z.object({ chat: z.boolean().optional(), channel: z.boolean().optional() }).optional(),
+  unposted: z.array(z.string()).optional(),
 });
 
 const KEY_PREFIX = 'teams/incident-cards/';

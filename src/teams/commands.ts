@@ -7,6 +7,7 @@ import type { AuditSink } from '../security/refusalAudit';
 import { PolicyError } from '../remediation/contract';
 import type { Actor, IncidentView, RemediationService } from '../remediation/contract';
 import type { BackgroundTasks } from './background';
+import { DeliveryError } from './delivery/outbox';
 import type { GroupPresenter } from './groupPresenter';
 import type { IncidentPresenter } from './incidentPresenter';
 import { presentOpened } from './openedIncidents';
@@ -118,6 +119,8 @@ export class Commands {
           await presenter.say(reference, inertText(error.message));
           return;
         }
+        // Teams refused a write: saying so in the same conversation would only be refused too.
+        if (error instanceof DeliveryError) return;
         // The turn is over, so onTurnError cannot answer: say it here, detail only in the log.
         const errorId = randomUUID().slice(0, 8);
         this.deps.logger.error({ err: error, errorId }, 'opening incidents failed');

@@ -29,6 +29,9 @@ export interface PresenterOptions {
   ledger?: DeliveryLedger;
 }
 
+/** The key of the incident card among an incident's cards (the others are step ids). */
+const INCIDENT_CARD = 'incident';
+
 /** A summary claim older than this was abandoned by a crashed instance and may be taken over. */
 const SUMMARY_LEASE_MS = 30_000;
 
@@ -122,21 +125,63 @@ export class IncidentPresenter {
       summaryPosted: false,
     };
     await this.options.ledger?.add(incident.id);
-    const incidentCard = cardActivity(this.incidentCard(incident, locale));
-    const incidentActivityId = await gateway.send(reference, incidentCard);
-    if (incidentActivityId) {
-      cards.incidentActivityId = incidentActivityId;
-      this.sentCards.remember(incidentActivityId, incidentCard);
-    }
-    for (const step of incident.steps) {
-      const stepCard = cardActivity(this.stepCard(incident, step, locale));
-      const id = await gateway.send(reference, stepCard);
-      if (id) {
-        cards.stepActivityIds[step.id] = id;
-        this.sentCards.remember(id, stepCard);
+    const unposted: string[] = [];
+    // A card Teams refused after every retry is noted, not fatal: the next refresh posts it.
+    const postCard = async (key: string, card: Partial<Activity>): Promise<string | undefined> => {
+      try {
+        const id = await gateway.send(reference, card);
+        if (id) this.sentCards.remember(id, card);
+        return id;
+      } catch (error) {
+        unposted.push(key);
+        this.options.logger.warn({ err: error, incidentId: incident.id, card: key }, 'card not posted yet');
+        return undefined;
       }
+    };
+    const incidentActivityId = await postCard(
+      INCIDENT_CARD,
+      cardActivity(this.incidentCard(incident, locale)),
+    );
+    if (incidentActivityId) cards.incidentActivityId = incidentActivityId;
+    for (const step of incident.steps) {
+      const id = await postCard(step.id, cardActivity(this.stepCard(incident, step, locale)));
+      if (id) cards.stepActivityIds[step.id] = id;
     }
-    await registry.put(cards);
+    await registry.put({ ...cards, ...(unposted.length > 0 ? { unposted } : {}) });
+  }
+
+  /** Posts the cards an earlier attempt could not (claimed first, so two refreshes do not both post). */
+  private async postUnposted(incident: IncidentView, cards: IncidentCards): Promise<IncidentCards> {
+    const { gateway, registry, logger } = this.options;
+    if (!cards.unposted?.length) return cards;
+    let claimed: string[] = [];
+    await registry.update(incident.id, (current) => {
+      claimed = current.unposted ?? [];
+      return { ...current, unposted: [] };
+    });
+    let latest = cards;
+    for (const key of claimed) {
+      const step = incident.steps.find((candidate) => candidate.id === key);
+      const card = cardActivity(
+        step ? this.stepCard(incident, step, cards.locale) : this.incidentCard(incident, cards.locale),
+      );
+      let id: string | undefined;
+      try {
+        id = await gateway.send(cards.reference, card);
+      } catch (error) {
+        logger.warn({ err: error, incidentId: incident.id, card: key }, 'card not posted yet');
+      }
+      if (id) this.sentCards.remember(id, card);
+      latest =
+        (await registry.update(incident.id, (current) =>
+          !id
+            ? { ...current, unposted: [...(current.unposted ?? []), key] }
+            : step
+              ? { ...current, stepActivityIds: { ...current.stepActivityIds, [key]: id } }
+              : { ...current, incidentActivityId: id },
+        )) ?? latest;
+    }
+    return latest;
   }
 
   /**
@@ -149,8 +194,9 @@ export class IncidentPresenter {
     options: { incidentCard?: boolean } = {},
   ): Promise<IncidentView | undefined> {
     const { engine, registry, logger } = this.options;
-    const [incident, cards] = await Promise.all([engine.getIncident(incidentId), registry.get(incidentId)]);
-    if (!incident || !cards) return incident;
+    const [incident, stored] = await Promise.all([engine.getIncident(incidentId), registry.get(incidentId)]);
+    if (!incident || !stored) return incident;
+    const cards = await this.postUnposted(incident, stored);
     const updates: Promise<void>[] = [];
     if (cards.incidentActivityId && options.incidentCard !== false) {
       updates.push(

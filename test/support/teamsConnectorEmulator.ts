@@ -43,6 +43,8 @@ export interface EmulatorOptions {
   personalInstalls?: string[];
   /** The nth writes (1-based, over all conversations) answered 502. */
   badGatewayOn?: number[];
+  /** The nth writes answered 403 (a refusal no retry changes). */
+  forbiddenOn?: number[];
 }
 
 export interface EmulatedMessage {
@@ -130,6 +132,7 @@ export async function startTeamsConnectorEmulator(options: EmulatorOptions): Pro
   const scale = options.timeScale ?? 1;
   const installs = options.personalInstalls ? new Set(options.personalInstalls) : undefined;
   const badGatewayOn = new Set(options.badGatewayOn ?? []);
+  const forbiddenOn = new Set(options.forbiddenOn ?? []);
   const conversations = new Map<string, ConversationState>();
   const personal = new Map<string, string>();
   const tenantWrites: number[] = [];
@@ -193,6 +196,7 @@ export async function startTeamsConnectorEmulator(options: EmulatorOptions): Pro
       state.stats.rejected502 += 1;
       return { status: 502 };
     }
+    if (forbiddenOn.has(writeNumber)) return { status: 403 };
     state.writes.push(now);
     tenantWrites.push(now);
     return undefined;

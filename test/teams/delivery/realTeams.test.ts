@@ -72,3 +72,41 @@ describe('a quieter conversation', () => {
     }
   });
 });
+
+describe('writes Teams refuses', () => {
+  it('502s are retried until every card is posted', async () => {
+    // Eight writes in a row answered 502 (botbuilder's own client retries some of them too).
+    const h = await startDeliveryHarness({
+      emulator: { badGatewayOn: Array.from({ length: 8 }, (_, n) => 5 + n) },
+    });
+    try {
+      await h.say(PEOPLE.alex, 'compromised', [PEOPLE.megan]);
+      await h.settle();
+      const incident = await h.incidentOf(PEOPLE.megan);
+      expect(h.teams.totals().rejected502).toBe(8);
+      expect(h.app.delivery.stats().failed).toBe(0);
+      expect(await h.staleCards(incident.id)).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a refused proactive write is counted and logged, never answered with an error message, and the card is posted later', async () => {
+    const h = await startDeliveryHarness({ emulator: { forbiddenOn: [5] } });
+    try {
+      await h.say(PEOPLE.alex, 'compromised', [PEOPLE.megan]);
+      await h.settle();
+      expect(h.app.delivery.stats().failed).toBe(1);
+      expect(texts(h, GROUP_CHAT.id).some((text) => text.includes('Error id'))).toBe(false);
+      expect(texts(h, GROUP_CHAT.id).some((text) => text.includes('Sorry'))).toBe(false);
+      // The card Teams refused is not lost: the next refresh of the incident posts it.
+      const incident = await h.incidentOf(PEOPLE.megan);
+      expect(await h.staleCards(incident.id)).toHaveLength(1);
+      await h.app.teams.presenter.refresh(incident.id);
+      await h.settle();
+      expect(await h.staleCards(incident.id)).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});
