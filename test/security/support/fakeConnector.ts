@@ -27,6 +27,7 @@ export async function startFakeConnector(
   let next = 1;
   const calls: ConnectorCall[] = [];
   const privateConversationIds: string[] = [];
+  const personalChats = new Map<string, string>();
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -43,9 +44,15 @@ export async function startFakeConnector(
         return;
       }
       if (req.method === 'POST' && /^\/v3\/conversations\/?$/.test(url)) {
-        const id = `private-${next++}`;
+        // As Teams does, one 1:1 conversation per user: opening it again returns the same id.
+        const memberId = (JSON.parse(body || '{}') as { members?: { id?: string }[] }).members?.[0]?.id ?? '';
+        let id = personalChats.get(memberId);
+        if (!id) {
+          id = `private-${next++}`;
+          personalChats.set(memberId, id);
+          privateConversationIds.push(id);
+        }
         call.responseId = id;
-        privateConversationIds.push(id);
         res.end(JSON.stringify({ id }));
         return;
       }

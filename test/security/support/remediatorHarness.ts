@@ -68,6 +68,8 @@ export async function startHarness(
     tenant,
     store,
     fastAnswerMs: 20_000,
+    // This connector enforces no limits: Teams' pacing windows are shortened so floods stay quick.
+    deliveryTimeScale: 0.001,
   });
 
   const sentSince = async (before: number, conversationId: string): Promise<string[]> => {
