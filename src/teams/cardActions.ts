@@ -156,7 +156,10 @@ export class CardActionRouter {
   ): Promise<AdaptiveCardInvokeResponse> {
     const locale = turn.activity.locale ?? 'en';
     const strings = stringsFor(locale);
-    const handler = (this.handlers as Record<string, Handler | undefined>)[verb];
+    // Own keys only: a verb such as "__proto__" must not find Object.prototype.
+    const handler = Object.hasOwn(this.handlers, verb)
+      ? (this.handlers as Record<string, Handler | undefined>)[verb]
+      : undefined;
     const parsed = actionDataSchema.safeParse(rawData);
     if (!handler || !parsed.success) {
       return {
