@@ -146,6 +146,14 @@ export interface SecretDelivery {
   expiresAt?: string;
 }
 
+/** A credential a resumed step had to set again (the first one died with the crash), and whom it is for. */
+export interface ResumedSecret {
+  incidentId: string;
+  stepId: StepId;
+  secret: SecretDelivery;
+  approver?: Actor;
+}
+
 export interface StepOutcome {
   incident: IncidentView;
   step: StepView;

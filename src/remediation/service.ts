@@ -22,6 +22,7 @@ import type {
   OpenIncidentsRequest,
   OpenIncidentsResult,
   RemediationService,
+  ResumedSecret,
   SecretDelivery,
   StepId,
   StepOutcome,
@@ -932,14 +933,7 @@ export class RemediationEngine implements RemediationService, GroupRemediationSe
    * `onSecret` receives a credential a resumed step set (its first secret died with the crash):
    * it is never stored, so it must be delivered now or nobody will know the password.
    */
-  async resumeInterrupted(
-    onSecret?: (resumed: {
-      incidentId: string;
-      stepId: StepId;
-      secret: SecretDelivery;
-      approver?: Actor;
-    }) => Promise<void>,
-  ): Promise<IncidentView[]> {
+  async resumeInterrupted(onSecret?: (resumed: ResumedSecret) => Promise<void>): Promise<IncidentView[]> {
     const resumed: IncidentView[] = [];
     for (const incident of await this.deps.store.listIncidents()) {
       let touched = false;

@@ -1,5 +1,5 @@
 import type { Logger } from '../../observability/logger';
-import type { Actor, RemediationService, SecretDelivery, StepId } from '../../remediation/contract';
+import type { RemediationService, ResumedSecret } from '../../remediation/contract';
 import type { CardRegistry } from '../cardRegistry';
 import type { IncidentPresenter } from '../incidentPresenter';
 import type { ApproverRoutes } from './approverRoutes';
@@ -7,14 +7,7 @@ import type { DeliveryLedger } from './ledger';
 
 /** The engine's resume, with the one extra a restart needs: a credential it had to set again. */
 export interface ResumableEngine extends Pick<RemediationService, 'getIncident'> {
-  resumeInterrupted(
-    onSecret?: (resumed: {
-      incidentId: string;
-      stepId: StepId;
-      secret: SecretDelivery;
-      approver?: Actor;
-    }) => Promise<void>,
-  ): Promise<unknown>;
+  resumeInterrupted(onSecret?: (resumed: ResumedSecret) => Promise<void>): Promise<unknown>;
 }
 
 export interface ResumeDeliveryOptions {
