@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { InboxRule, InboxRuleConditions } from '../src/m365/types';
 import type { CompromiseWindow, ScoreContext } from '../src/remediation/rules/scoreInboxRule';
 import { scoreInboxRule } from '../src/remediation/rules/scoreInboxRule';
+import { inboxRule } from '../test/support/inboxRules';
 
 export interface CorpusEntry {
   id: string;
@@ -43,35 +44,17 @@ export function loadCorpus(file = CORPUS_PATH): Corpus {
 
 export function toInboxRule(entry: CorpusEntry): InboxRule {
   const { rule } = entry;
-  return {
+  return inboxRule({
     id: entry.id,
-    source: 'exchange',
     name: rule.name,
     enabled: rule.enabled ?? true,
     hidden: rule.hidden ?? false,
     readOnly: rule.readOnly ?? false,
-    priority: 1,
     ...(rule.changedDateTime ? { changedDateTime: rule.changedDateTime } : {}),
-    conditions: {
-      subjectContains: [],
-      bodyContains: [],
-      subjectOrBodyContains: [],
-      fromAddresses: [],
-      senderContains: [],
-      ...rule.conditions,
-    },
+    ...(rule.conditions ? { conditions: rule.conditions } : {}),
     ...(rule.exceptions ? { exceptions: rule.exceptions } : {}),
-    actions: {
-      forwardTo: [],
-      redirectTo: [],
-      forwardAsAttachmentTo: [],
-      delete: false,
-      permanentDelete: false,
-      markAsRead: false,
-      stopProcessingRules: false,
-      ...rule.actions,
-    },
-  };
+    ...(rule.actions ? { actions: rule.actions } : {}),
+  });
 }
 
 export interface Tally {

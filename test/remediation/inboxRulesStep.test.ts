@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { InboxRule } from '../../src/m365/types';
 import type { IncidentView } from '../../src/remediation/contract';
 import { FakeM365 } from '../support/fakeM365Services';
+import { inboxRule } from '../support/inboxRules';
 import { ALEX, createEngine } from './support';
 
 function exchangeRule(
@@ -10,32 +11,7 @@ function exchangeRule(
   actions: Partial<InboxRule['actions']>,
   hidden = false,
 ): InboxRule {
-  return {
-    id,
-    source: 'exchange',
-    name,
-    enabled: true,
-    hidden,
-    readOnly: false,
-    priority: 1,
-    conditions: {
-      subjectContains: [],
-      bodyContains: [],
-      subjectOrBodyContains: [],
-      fromAddresses: [],
-      senderContains: [],
-    },
-    actions: {
-      forwardTo: [],
-      redirectTo: [],
-      forwardAsAttachmentTo: [],
-      delete: false,
-      permanentDelete: false,
-      markAsRead: false,
-      stopProcessingRules: false,
-      ...actions,
-    },
-  };
+  return inboxRule({ id, name, hidden, actions });
 }
 
 async function inboxRulesFor(fake: FakeM365): Promise<IncidentView['steps'][number]> {

@@ -3,43 +3,9 @@ import type { InboxRule } from '../../src/m365/types';
 import type { Suspicion } from '../../src/remediation/contract';
 import { isInsideTenant, scoreInboxRule } from '../../src/remediation/rules/scoreInboxRule';
 import { renderMessage } from '../../src/i18n/findings';
+import { inboxRule } from '../support/inboxRules';
 
-type RuleOverrides = Partial<Omit<InboxRule, 'conditions' | 'actions'>> & {
-  conditions?: Partial<InboxRule['conditions']>;
-  actions?: Partial<InboxRule['actions']>;
-};
-
-function rule(overrides: RuleOverrides = {}): InboxRule {
-  const { conditions, actions, ...rest } = overrides;
-  return {
-    id: 'r1',
-    source: 'exchange',
-    name: 'My rule',
-    enabled: true,
-    hidden: false,
-    readOnly: false,
-    priority: 1,
-    ...rest,
-    conditions: {
-      subjectContains: [],
-      bodyContains: [],
-      subjectOrBodyContains: [],
-      fromAddresses: [],
-      senderContains: [],
-      ...conditions,
-    },
-    actions: {
-      forwardTo: [],
-      redirectTo: [],
-      forwardAsAttachmentTo: [],
-      delete: false,
-      permanentDelete: false,
-      markAsRead: false,
-      stopProcessingRules: false,
-      ...actions,
-    },
-  };
-}
+const rule = inboxRule;
 
 const context = {
   tenantDomains: ['contoso.com', 'contoso.onmicrosoft.com'],

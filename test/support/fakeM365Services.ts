@@ -21,6 +21,8 @@ import type {
   SignInEvent,
   WriteResult,
 } from '../../src/m365/types';
+import { inboxRule } from './inboxRules';
+import type { InboxRuleOverrides } from './inboxRules';
 
 export const IDS = {
   tenant: 'aedee607-2a8c-4668-8b03-27f2a79988f2',
@@ -100,39 +102,8 @@ function user(
   };
 }
 
-type RuleExtra = Partial<Omit<InboxRule, 'actions' | 'conditions'>> & {
-  actions?: Partial<InboxRule['actions']>;
-  conditions?: Partial<InboxRule['conditions']>;
-};
-
-function rule(id: string, name: string, extra: RuleExtra): InboxRule {
-  return {
-    id,
-    source: 'exchange',
-    name,
-    enabled: extra.enabled ?? true,
-    hidden: extra.hidden ?? false,
-    readOnly: false,
-    priority: extra.priority ?? 1,
-    conditions: {
-      subjectContains: [],
-      bodyContains: [],
-      subjectOrBodyContains: [],
-      fromAddresses: [],
-      senderContains: [],
-      ...extra.conditions,
-    },
-    actions: {
-      forwardTo: [],
-      redirectTo: [],
-      forwardAsAttachmentTo: [],
-      delete: false,
-      permanentDelete: false,
-      markAsRead: false,
-      stopProcessingRules: false,
-      ...extra.actions,
-    },
-  };
+function rule(id: string, name: string, extra: Omit<InboxRuleOverrides, 'id' | 'name'>): InboxRule {
+  return inboxRule({ id, name, ...extra });
 }
 
 /** The Contoso demo tenant of COMMON.md, with Megan compromised in every way. */
