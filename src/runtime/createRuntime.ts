@@ -13,7 +13,12 @@ import { startSimulatedTenant } from '../simulator';
 import type { SimulatedTenant } from '../simulator';
 import { createStore } from '../store/createStore';
 import type { Store } from '../store/types';
-import { DEMO_APP_ID, demoRespondersGroupId, readSimulatedDirectory } from './simulatedDirectory';
+import {
+  DEMO_APP_ID,
+  demoRespondersGroupId,
+  readSimulatedDirectory,
+  simulatedDirectoryOf,
+} from './simulatedDirectory';
 import type { SimulatedDirectory } from './simulatedDirectory';
 
 /** Service-layer tuning a caller may set (the benchmarks measure with and without batching). */
@@ -96,7 +101,7 @@ async function connectSimulated(options: RuntimeOptions, tuning: ServiceTuning):
   }
   // Several bot instances may share one simulated tenant, as they would share one real tenant.
   const url = tenant?.url ?? external!;
-  const directory = await readSimulatedDirectory(url);
+  const directory = tenant ? simulatedDirectoryOf(tenant.state()) : await readSimulatedDirectory(url);
   const services = createM365Services({
     graphBaseUrl: url,
     exchangeBaseUrl: url,

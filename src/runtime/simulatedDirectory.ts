@@ -13,11 +13,17 @@ const simulatedDirectorySchema = z.object({
 });
 export type SimulatedDirectory = z.infer<typeof simulatedDirectorySchema>;
 
+/** The directory of a simulated tenant in this process, from its state (no HTTP round trip). */
+export function simulatedDirectoryOf(state: unknown): SimulatedDirectory {
+  return simulatedDirectorySchema.parse(state);
+}
+
+/** The directory of a simulated tenant another process runs. */
 export async function readSimulatedDirectory(url: string): Promise<SimulatedDirectory> {
   const response = await fetch(new URL('/_sim/state', url));
   if (!response.ok)
     throw new Error(`The simulated tenant at ${url} answered ${response.status} to /_sim/state.`);
-  return simulatedDirectorySchema.parse(await response.json());
+  return simulatedDirectoryOf(await response.json());
 }
 
 /** The responders group of the demo tenant: "SOC Responders", found by name, else its fixed id. */
