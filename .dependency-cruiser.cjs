@@ -1,6 +1,6 @@
 /**
  * The layer order of src/ (docs/ENGINE.md), checked by `npm run lint`:
- *   config, observability  <  m365, simulator  <  remediation (engine)  <  store  <
+ *   config, observability, i18n, concurrency  <  m365, simulator  <  remediation (engine)  <  store  <
  *   teams, server, security  <  runtime  <  index.ts (bot), cli
  * A module may import from its own layer or below, never up, and never in a cycle.
  */
@@ -19,7 +19,7 @@ module.exports = {
       severity: 'error',
       comment:
         'Configuration, logging, secret redaction and message rendering are used by every layer and use none.',
-      from: { path: '^src/(config|observability|i18n)/' },
+      from: { path: '^src/(config|observability|i18n|concurrency)/' },
       to: { path: '^src/(m365|simulator|remediation|store|teams|server|security|runtime|cli|index\\.ts)' },
     },
     {

@@ -207,7 +207,28 @@ export class PolicyError extends Error {
   }
 }
 
-export interface RemediationService {
+/**
+ * Emitted after the engine changed an incident or one of its steps, in this process. Subscribers
+ * render the view they are given instead of polling. Several events for one incident in quick
+ * succession may arrive as one (the latest view, with every changed step id); the last event
+ * after a change always shows that change. Not durable and not shared across processes.
+ */
+export interface IncidentChanged {
+  type: 'incident.changed';
+  /** The incident as read right after the change. */
+  incident: IncidentView;
+  /** The steps that changed since the previous event for this incident; empty when only the incident did. */
+  stepIds: StepId[];
+}
+
+export type EngineEvent = IncidentChanged;
+export type EngineListener = (event: EngineEvent) => void;
+
+/**
+ * The remediation engine: what the Teams bot, the CLI, the alert webhook and the benchmarks drive.
+ * Built by `createRemediationEngine` (src/remediation/engine.ts).
+ */
+export interface RemediationEngine {
   /** Resolves targets, checks policy, runs discovery, and opens (or joins) one incident per target. */
   openIncidents(request: OpenIncidentsRequest): Promise<OpenIncidentsResult>;
   /** The second responder's go-ahead; under four-eyes the requester and the target are refused. */
@@ -240,6 +261,28 @@ export interface RemediationService {
   exportAudit(incidentId?: string): Promise<string>;
   /** Whether the actor is a responder (member of the configured group). */
   isResponder(actor: Actor): Promise<boolean>;
+  /** Counts per step and the failures of the incidents opened together (OpenIncidentsResult.groupId). */
+  getGroupProgress(groupId: string): Promise<GroupProgress>;
+  /** Per-user detail on demand. */
+  listGroupIncidents(groupId: string): Promise<IncidentView[]>;
+  /**
+   * One approval for the whole group: records the approver on every open incident and approves
+   * every remaining actionable step (as approveAllRemaining does per incident). Secrets (new
+   * passwords / TAPs) come back once, per incident, to this approver only.
+   */
+  approveGroup(
+    groupId: string,
+    approver: Actor,
+    options?: ApproveGroupOptions,
+  ): Promise<{ progress: GroupProgress; secrets: GroupSecret[] }>;
+  /**
+   * After a restart: finishes steps that were approved or running when the process died. `onSecret`
+   * receives a credential a resumed step set (its first secret died with the crash): it is never
+   * stored, so it must be delivered now or nobody will know the password.
+   */
+  resumeInterrupted(onSecret?: (resumed: ResumedSecret) => Promise<void>): Promise<IncidentView[]>;
+  /** Calls `listener` after every change to an incident or step; returns the unsubscribe function. */
+  subscribe(listener: EngineListener): () => void;
 }
 
 // ---------------------------------------------------------------- groups (mass incidents)
@@ -279,22 +322,4 @@ export interface GroupSecret {
 export interface ApproveGroupOptions {
   /** Incidents worked on at once (default 100); the service layer enforces the API limits. */
   concurrency?: number;
-}
-
-/** Additions for mass incidents; the engine implements them beside RemediationService. */
-export interface GroupRemediationService {
-  /** Counts per step and the failures of the incidents opened together (OpenIncidentsResult.groupId). */
-  getGroupProgress(groupId: string): Promise<GroupProgress>;
-  /** Per-user detail on demand. */
-  listGroupIncidents(groupId: string): Promise<IncidentView[]>;
-  /**
-   * One approval for the whole group: records the approver on every open incident and approves
-   * every remaining actionable step (as approveAllRemaining does per incident). Secrets (new
-   * passwords / TAPs) come back once, per incident, to this approver only.
-   */
-  approveGroup(
-    groupId: string,
-    approver: Actor,
-    options?: ApproveGroupOptions,
-  ): Promise<{ progress: GroupProgress; secrets: GroupSecret[] }>;
 }

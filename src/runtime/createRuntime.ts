@@ -5,7 +5,7 @@ import type { M365ServiceLayer, M365ServicesOptions } from '../m365';
 import type { M365Services } from '../m365/types';
 import { SecretRegistry } from '../observability/logger';
 import type { Logger } from '../observability/logger';
-import { createRemediationService } from '../remediation';
+import { createRemediationEngine } from '../remediation';
 import type { CrashPoint, RemediationEngine } from '../remediation';
 import { withSecretRegistration } from '../m365/secretRegistration';
 import { registerConfigSecrets } from './configSecrets';
@@ -164,7 +164,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const respondersGroupId =
       config.policy.respondersGroupId ?? (directory ? demoRespondersGroupId(directory) : undefined);
     const fourEyes = options.fourEyes ?? config.policy.fourEyes;
-    const engine = createRemediationService({
+    const engine = createRemediationEngine({
       services,
       store,
       logger,

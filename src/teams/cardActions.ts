@@ -10,7 +10,7 @@ import type {
   ApproveStepOptions,
   IncidentView,
   OpenIncidentsResult,
-  RemediationService,
+  RemediationEngine,
   StepId,
   StepOutcome,
   StepView,
@@ -64,7 +64,7 @@ export type Verb = (typeof VERBS)[keyof typeof VERBS];
 type Handler = (context: ActionContext) => Promise<AdaptiveCard>;
 
 export interface CardActionOptions {
-  engine: RemediationService;
+  engine: RemediationEngine;
   presenter: IncidentPresenter;
   background: BackgroundTasks;
   logger: Logger;

@@ -5,7 +5,7 @@ import { inertText } from '../remediation/inertText';
 import { RefusalAudit } from '../security/refusalAudit';
 import type { AuditSink } from '../security/refusalAudit';
 import { PolicyError } from '../remediation/contract';
-import type { Actor, IncidentView, RemediationService } from '../remediation/contract';
+import type { Actor, IncidentView, RemediationEngine } from '../remediation/contract';
 import type { BackgroundTasks } from './background';
 import { DeliveryError } from './delivery/outbox';
 import type { GroupPresenter } from './groupPresenter';
@@ -19,7 +19,7 @@ import { undoStringsFor } from './i18n/undo';
 import type { UndoNotices } from './undoNotices';
 
 export interface CommandDeps {
-  engine: RemediationService;
+  engine: RemediationEngine;
   presenter: IncidentPresenter;
   groups: GroupPresenter;
   members: MemberResolver;

@@ -1,4 +1,4 @@
-import type { GroupRemediationService, RemediationService } from '../remediation/contract';
+import type { RemediationEngine } from '../remediation/contract';
 
-/** What the bot drives: the per-incident service and, for mass incidents, the group additions. */
-export type TeamsEngine = RemediationService & GroupRemediationService;
+/** What the bot drives: the remediation engine (one name, src/remediation/contract.ts). */
+export type { RemediationEngine };

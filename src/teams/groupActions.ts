@@ -7,7 +7,7 @@ import type { ActionContext } from './actionContext';
 import type { GroupCards } from './cardRegistry';
 import { groupCardVersion } from './cards/cardVersion';
 import type { AdaptiveCard } from './cards/templates';
-import type { TeamsEngine } from './engine';
+import type { RemediationEngine } from './engine';
 import type { CredentialReach } from './delivery/credentialReach';
 import type { GroupPresenter } from './groupPresenter';
 import type { IncidentPresenter } from './incidentPresenter';
@@ -22,7 +22,7 @@ export const GROUP_VERBS = {
 } as const;
 
 export interface GroupActionOptions {
-  engine: TeamsEngine;
+  engine: RemediationEngine;
   presenter: IncidentPresenter;
   groups: GroupPresenter;
   background: BackgroundTasks;

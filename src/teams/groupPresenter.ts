@@ -1,7 +1,7 @@
 import type { ConversationReference } from 'botbuilder';
 import type { Logger } from '../observability/logger';
 import { inertText } from '../remediation/inertText';
-import type { GroupRemediationService, IncidentView, RemediationService } from '../remediation/contract';
+import type { GroupProgress, IncidentView, RemediationEngine } from '../remediation/contract';
 import type { GroupCardRegistry, GroupCards } from './cardRegistry';
 import type { CardContext } from './cards/builders';
 import { buildGroupCard } from './cards/groupCard';
@@ -11,7 +11,7 @@ import { cardActivity, securityChannelReference } from './incidentPresenter';
 import { stringsFor } from './i18n';
 
 export interface GroupPresenterOptions {
-  engine: Pick<RemediationService, 'getIncident'> & Pick<GroupRemediationService, 'getGroupProgress'>;
+  engine: Pick<RemediationEngine, 'getIncident' | 'getGroupProgress'>;
   gateway: ConversationGateway;
   registry: GroupCardRegistry;
   templates: CardTemplates;
@@ -90,7 +90,7 @@ export class GroupPresenter {
 
   private renderProgress(
     cards: GroupCards,
-    progress: Awaited<ReturnType<GroupRemediationService['getGroupProgress']>>,
+    progress: GroupProgress,
     options: GroupCardOptions,
   ): AdaptiveCard {
     return this.options.templates.render(

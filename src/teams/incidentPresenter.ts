@@ -2,7 +2,7 @@ import { CardFactory } from 'botbuilder';
 import type { Activity, ConversationReference } from 'botbuilder';
 import type { Logger } from '../observability/logger';
 import { inertText } from '../remediation/inertText';
-import type { IncidentView, RemediationService, SecretDelivery, StepView } from '../remediation/contract';
+import type { IncidentView, RemediationEngine, SecretDelivery, StepView } from '../remediation/contract';
 import type { CardRegistry, IncidentCards } from './cardRegistry';
 import { buildIncidentCard, buildSecretCard, buildStepCard, buildSummaryCard } from './cards/builders';
 import type { CardContext } from './cards/builders';
@@ -14,7 +14,7 @@ import type { SecretCards } from './secretCards';
 import { localeTagFor, stringsFor } from './i18n';
 
 export interface PresenterOptions {
-  engine: RemediationService;
+  engine: RemediationEngine;
   gateway: ConversationGateway;
   registry: CardRegistry;
   templates: CardTemplates;

@@ -15,7 +15,7 @@ import { DeliveryLedger } from './delivery/ledger';
 import { ResumeDelivery } from './delivery/resume';
 import type { ResumableEngine } from './delivery/resume';
 import { Commands } from './commands';
-import type { TeamsEngine } from './engine';
+import type { RemediationEngine } from './engine';
 import type { ConversationGateway } from './gateway';
 import { GroupActions } from './groupActions';
 import { GroupPresenter } from './groupPresenter';
@@ -32,12 +32,12 @@ export type { ConversationGateway, PrivateDelivery } from './gateway';
 export { KeyValueStorage } from './keyValueStorage';
 export { createTurnErrorHandler } from './turnErrors';
 export { VERBS } from './cardActions';
-export type { TeamsEngine } from './engine';
+export type { RemediationEngine } from './engine';
 export type { MemberResolver, ResolvedMember } from './members';
 export { AlertInbox, ServiceRouteMemory, TeamsAlertSink } from './alerts';
 
 export interface TeamsBotOptions {
-  engine: TeamsEngine;
+  engine: RemediationEngine;
   /** The engine's restart path (finishing interrupted steps); without it nothing is resumed. */
   resumable?: ResumableEngine;
   /** The project's key-value store: bot state and where cards were posted. */

@@ -1,9 +1,9 @@
 import type { PolicyConfig } from '../../src/config/config';
 import type { M365Services } from '../../src/m365/types';
 import { createSilentLogger } from '../../src/observability/logger';
-import type { Actor } from '../../src/remediation/contract';
-import { RemediationEngine } from '../../src/remediation/service';
-import type { RemediationServiceDeps } from '../../src/remediation/service';
+import type { Actor, RemediationEngine } from '../../src/remediation/contract';
+import { createRemediationEngine } from '../../src/remediation/engine';
+import type { RemediationEngineDeps } from '../../src/remediation/engine';
 import { createSqliteStore } from '../../src/store';
 import type { Store } from '../../src/store/types';
 import { IDS } from '../support/fakeM365Services';
@@ -50,10 +50,10 @@ export function sequentialIds(prefix = 'id'): () => string {
 
 export function createEngine(
   services: M365Services,
-  options: Partial<RemediationServiceDeps> & { store?: Store } = {},
+  options: Partial<RemediationEngineDeps> & { store?: Store } = {},
 ): { engine: RemediationEngine; store: Store } {
   const store = options.store ?? createSqliteStore({ inMemory: true });
-  const engine = new RemediationEngine({
+  const engine = createRemediationEngine({
     services,
     store,
     policy: DEFAULT_POLICY,

@@ -17,7 +17,7 @@ import { createSqliteStore } from '../../src/store';
 import type { Store } from '../../src/store/types';
 import { createTeamsBot, VERBS } from '../../src/teams';
 import type { TeamsBot } from '../../src/teams';
-import { FakeMemberResolver, FakeRemediationService, MEGAN, RecordingGateway } from '../support-teams/fakes';
+import { FakeMemberResolver, FakeRemediationEngine, MEGAN, RecordingGateway } from '../support-teams/fakes';
 
 /**
  * Property-based fuzzing of everything a caller controls: message text, mention entities,
@@ -42,14 +42,14 @@ afterAll(() => {
 interface BotUnderTest {
   teams: TeamsBot;
   adapter: TestAdapter;
-  engine: FakeRemediationService;
+  engine: FakeRemediationEngine;
   store: Store;
   turnErrors: unknown[];
   send(activity: Partial<Activity>): Promise<Partial<Activity>[]>;
 }
 
 function botUnderTest(): BotUnderTest {
-  const engine = new FakeRemediationService();
+  const engine = new FakeRemediationEngine();
   const store = createSqliteStore({ inMemory: true });
   const turnErrors: unknown[] = [];
   const teams = createTeamsBot({

@@ -7,11 +7,9 @@ import {
   createAzureStoreTables,
   EntityTooLargeError,
   isLoopbackConnectionString,
-  StoreContentionError,
   TABLE_NAMES,
 } from '../../src/store/azure';
 import { AuditLogWriter } from '../../src/store/azure/auditLogWriter';
-import { RETRY, retryOnContention } from '../../src/store/azure/contentionRetry';
 import { fromJsonColumns, JSON_CHUNK_LENGTH, toJsonColumns } from '../../src/store/azure/jsonColumns';
 import { escapeKey, keyValuePartition, stepRow, targetPartition } from '../../src/store/azure/keys';
 import { startAzurite } from '../support/azurite';
@@ -87,24 +85,6 @@ describe('JSON columns', () => {
   it('reports a damaged entity instead of returning half a record', () => {
     expect(() => fromJsonColumns({ jsonChunks: 2, json0: '{"a":' }, 'incident')).toThrow(/json1/);
     expect(() => fromJsonColumns({}, 'incident')).toThrow(/jsonChunks/);
-  });
-});
-
-describe('retryOnContention', () => {
-  it('retries until the attempt returns a value', async () => {
-    let attempts = 0;
-    const result = await retryOnContention('op', { timeoutInMs: 5_000, random: () => 0 }, async () => {
-      attempts += 1;
-      return attempts < 4 ? RETRY : 'won';
-    });
-    expect(result).toBe('won');
-    expect(attempts).toBe(4);
-  });
-
-  it('gives up with StoreContentionError once the budget is spent', async () => {
-    await expect(
-      retryOnContention('appendAudit', { timeoutInMs: 0, random: () => 0 }, async () => RETRY),
-    ).rejects.toThrow(StoreContentionError);
   });
 });
 
@@ -229,7 +209,7 @@ describe('AzureTableStore against Azurite', () => {
   it('fails only the bad append of a batch, leaving the log gapless', async () => {
     const table = recordingAuditTable();
     await table.createTable();
-    const writer = new AuditLogWriter(table, { timeoutInMs: 5_000, random: () => 0 });
+    const writer = new AuditLogWriter(table, { timeoutInMs: 5_000 });
     await writer.append({ at: 'now', event: 'warm-up', outcome: 'info' });
     // A companion outside the audit partition cannot join the transaction.
     const results = await Promise.allSettled([

@@ -4,13 +4,13 @@ import { summarizeGroup } from '../../src/remediation/groups';
 import type {
   Actor,
   ApproveStepOptions,
+  EngineListener,
   GroupProgress,
-  GroupRemediationService,
   GroupSecret,
   IncidentView,
   OpenIncidentsRequest,
   OpenIncidentsResult,
-  RemediationService,
+  RemediationEngine,
   SecretDelivery,
   StepId,
   StepOutcome,
@@ -89,10 +89,23 @@ export function makeIncident(
 
 export type EngineCall = { method: string; args: unknown[] };
 
-/** A RemediationService that records calls and applies a tiny four-eyes policy of its own. */
-export class FakeRemediationService implements RemediationService, GroupRemediationService {
+/** Incidents by id that tell the engine's subscribers about every change, as the real engine does. */
+class ObservedIncidents extends Map<string, IncidentView> {
+  readonly listeners = new Set<EngineListener>();
+
+  override set(id: string, incident: IncidentView): this {
+    super.set(id, incident);
+    for (const listener of this.listeners ?? []) {
+      listener({ type: 'incident.changed', incident, stepIds: incident.steps.map((step) => step.id) });
+    }
+    return this;
+  }
+}
+
+/** A RemediationEngine that records calls and applies a tiny four-eyes policy of its own. */
+export class FakeRemediationEngine implements RemediationEngine {
   readonly calls: EngineCall[] = [];
-  readonly incidents = new Map<string, IncidentView>();
+  readonly incidents = new ObservedIncidents();
   responders = new Set([ALEX.id, ADELE.id]);
   fourEyes = true;
   secret: SecretDelivery = { kind: 'password', value: 'S3cret-Passw0rd!xyz' };
@@ -103,6 +116,16 @@ export class FakeRemediationService implements RemediationService, GroupRemediat
   stepPause: ((incidentId: string, stepId: StepId) => Promise<void>) | undefined;
   private next = 1;
   private nextGroup = 1;
+
+  subscribe(listener: EngineListener): () => void {
+    this.incidents.listeners.add(listener);
+    return () => void this.incidents.listeners.delete(listener);
+  }
+
+  async resumeInterrupted(): Promise<IncidentView[]> {
+    this.record('resumeInterrupted');
+    return [];
+  }
 
   private record(method: string, ...args: unknown[]) {
     this.calls.push({ method, args });

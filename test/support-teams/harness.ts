@@ -5,7 +5,7 @@ import { createSqliteStore } from '../../src/store';
 import type { Store } from '../../src/store/types';
 import { AlertInbox, createTeamsBot } from '../../src/teams';
 import type { TeamsBot } from '../../src/teams';
-import { FakeMemberResolver, FakeRemediationService, MEGAN, RecordingGateway } from './fakes';
+import { FakeMemberResolver, FakeRemediationEngine, MEGAN, RecordingGateway } from './fakes';
 
 export const TENANT_ID = 'aedee607-2a8c-4668-8b03-27f2a79988f2';
 export const BOT = { id: '28:bot', name: 'Remediator' };
@@ -23,7 +23,7 @@ export const PERSONAL = { id: 'personal-alex', conversationType: 'personal', ten
 
 export interface Harness {
   adapter: TestAdapter;
-  engine: FakeRemediationService;
+  engine: FakeRemediationEngine;
   gateway: RecordingGateway;
   members: FakeMemberResolver;
   store: Store;
@@ -60,7 +60,7 @@ export function createHarness(
     alerts?: boolean;
   } = {},
 ): Harness {
-  const engine = new FakeRemediationService();
+  const engine = new FakeRemediationEngine();
   engine.fourEyes = options.fourEyes ?? true;
   const gateway = new RecordingGateway();
   const members = new FakeMemberResolver({

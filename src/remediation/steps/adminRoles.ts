@@ -24,6 +24,15 @@ async function isLastGlobalAdministrator(ctx: StepContext, targetGroupIds: strin
   return (await usableGlobalAdministrators(ctx, [ctx.target.id, ...targetGroupIds])).length === 0;
 }
 
+/** The role definitions an action removes (an assignment, an eligibility, or a group's roles). */
+function removedRoles(action: ActionRecord): string[] {
+  const payload = payloadRecord(action);
+  const one = roleAssignmentSchema.safeParse(payload.assignment ?? payload.eligibility);
+  if (one.success) return [one.data.roleDefinitionId];
+  const roles = roleAssignmentSchema.array().safeParse(payload.roles);
+  return roles.success ? roles.data.map((role) => role.roleDefinitionId) : [];
+}
+
 function describeScope(scopeId: string): string {
   return scopeId === '/' ? 'the whole tenant' : `scope ${scopeId}`;
 }
@@ -39,6 +48,7 @@ export const adminRoles: StepModule = {
   undoable: true,
   // Global Administrator removals are serialized by the engine (last-GA check, then write).
   concurrentActions: true,
+  needsAdminLock: (action) => removedRoles(action).includes(GLOBAL_ADMINISTRATOR_ROLE_ID),
 
   async discover(ctx) {
     const [active, eligible, memberships] = await Promise.all([

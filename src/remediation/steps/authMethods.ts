@@ -32,6 +32,8 @@ export const authMethods: StepModule = {
     'In the Microsoft Entra admin center open the user > Authentication methods and delete the methods the user does not recognise.',
   undoable: false,
   concurrentActions: true,
+  // Entra refuses to delete the default method while others exist: it goes after the others.
+  retryAfterOthers: (error) => error.code === 'DefaultMethodInUse',
 
   async discover(ctx) {
     const now = ctx.now();

@@ -8,6 +8,7 @@ export const blockSignIn: StepModule = {
   manualSteps:
     'In the Microsoft Entra admin center open the user, choose Edit properties and clear "Account enabled".',
   undoable: true,
+  locksOutTarget: true,
 
   async discover(ctx) {
     const user = await ctx.services.users.getUser(ctx.target.id);

@@ -1,14 +1,10 @@
 import type { RoleAssignment } from '../../m365/types';
 import { m365Code } from '../errors';
-import type { StepId } from '../contract';
 import { PolicyError } from '../contract';
 import type { StepContext } from './types';
 
 /** Built-in role ids equal their template ids in Entra. */
 export const GLOBAL_ADMINISTRATOR_ROLE_ID = '62e90394-69f5-4237-9190-012177145e10';
-
-/** Steps that stop the target from signing in as a Global Administrator (role removal is in adminRoles). */
-export const LOCKOUT_STEPS: readonly StepId[] = ['block-sign-in', 'reset-password', 'revoke-sessions'];
 
 /**
  * Global Administrators other than `excludedIds` who can actually sign in: user principals whose

@@ -20,6 +20,7 @@ export const resetPassword: StepModule = {
   manualSteps:
     'In the Microsoft Entra admin center open the user and choose "Reset password"; give the new password to the user in person or by phone, never by email.',
   undoable: false,
+  locksOutTarget: true,
   deliversSecret: true,
 
   async discover(ctx) {

@@ -10,6 +10,7 @@ export const revokeSessions: StepModule = {
   summary: 'Signs the attacker out everywhere: existing refresh tokens and session cookies stop working.',
   manualSteps: 'In the Microsoft Entra admin center open the user and choose "Revoke sessions".',
   undoable: false,
+  locksOutTarget: true,
 
   async discover(ctx) {
     return {

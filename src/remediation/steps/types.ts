@@ -1,6 +1,6 @@
 import type { Message } from '../../i18n/message';
 import type { M365Services } from '../../m365/types';
-import type { ApproveStepOptions, Finding, SecretDelivery, StepId, TargetView } from '../contract';
+import type { ApproveStepOptions, Finding, SecretDelivery, StepError, StepId, TargetView } from '../contract';
 import type { ActionRecord } from '../storage';
 
 /** What a step sees: the services, the target and the tenant's own domains. */
@@ -54,6 +54,22 @@ export interface StepModule {
    * same time, so their requests share a $batch. Unset: one after another, in plan order.
    */
   concurrentActions?: boolean;
+  /**
+   * The step stops the target signing in (block, reset, sign out). For the last Global
+   * Administrator who can sign in that would lock the tenant out, so the engine refuses it at
+   * approval and checks again right before each write, under the tenant-wide administrator lock.
+   */
+  locksOutTarget?: boolean;
+  /**
+   * This action removes a Global Administrator role: it checks "is there another usable one?"
+   * and then writes, so the engine runs it under the tenant-wide administrator lock.
+   */
+  needsAdminLock?(action: ActionRecord): boolean;
+  /**
+   * A failed action the engine tries once more after the step's other actions (an ordering
+   * rule of the API, e.g. a default sign-in method goes last).
+   */
+  retryAfterOthers?(error: StepError): boolean;
   discover(ctx: StepContext): Promise<Discovery>;
   /** Chooses the actions for the selected findings; default: the candidates of the selected findings. */
   plan?(

@@ -1,7 +1,7 @@
 import type { TableClient, TableEntity, TransactionAction } from '@azure/data-tables';
 import type { AuditEvent } from '../types';
-import { RETRY, retryOnContention } from './contentionRetry';
-import type { Attempt, ContentionRetryOptions } from './contentionRetry';
+import { RETRY, retryOnContention } from '../../concurrency/retryOnContention';
+import type { Attempt, ContentionRetryOptions } from '../../concurrency/retryOnContention';
 import { toJsonColumns } from './jsonColumns';
 import { AUDIT_COUNTER_ROW, AUDIT_PARTITION, auditEventRow } from './keys';
 import { HTTP_CONFLICT, HTTP_NOT_FOUND, HTTP_PRECONDITION_FAILED, hasStatus } from './tableErrors';

@@ -15,8 +15,8 @@ import type {
   StoredAuditEvent,
 } from '../types';
 import { AuditLogWriter } from './auditLogWriter';
-import { RETRY, retryOnContention } from './contentionRetry';
-import type { Attempt } from './contentionRetry';
+import { RETRY, retryOnContention } from '../../concurrency/retryOnContention';
+import type { Attempt, ContentionRetryOptions } from '../../concurrency/retryOnContention';
 import { fromJsonColumns, toJsonColumns } from './jsonColumns';
 import {
   actionStateRow,
@@ -52,8 +52,6 @@ export interface AzureTableStoreOptions {
   createTables?: boolean;
   /** How long a write keeps retrying lost If-Match races before giving up (default 30 s). */
   contentionTimeoutInMs?: number;
-  /** Jitter source for the contention backoff (default Math.random). */
-  random?: () => number;
 }
 
 type Entity = TableEntity<Record<string, unknown>>;
@@ -105,7 +103,7 @@ async function collect(entities: AsyncIterable<Record<string, unknown>>): Promis
 export class AzureTableStore implements Store {
   private readonly tables: AzureStoreTables;
   private readonly createTables: boolean;
-  private readonly retry: { timeoutInMs: number; random: () => number };
+  private readonly retry: ContentionRetryOptions;
   private readonly auditLog: AuditLogWriter;
   /** Incident → target never changes once written, so the lookup is cached for the process. */
   private readonly targetByIncident = new Map<string, string>();
@@ -115,10 +113,7 @@ export class AzureTableStore implements Store {
   constructor(options: AzureTableStoreOptions) {
     this.tables = options.tables;
     this.createTables = options.createTables ?? true;
-    this.retry = {
-      timeoutInMs: options.contentionTimeoutInMs ?? 30_000,
-      random: options.random ?? Math.random,
-    };
+    this.retry = { timeoutInMs: options.contentionTimeoutInMs ?? 30_000 };
     this.auditLog = new AuditLogWriter(this.tables.audit, this.retry);
   }
 

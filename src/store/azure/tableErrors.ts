@@ -8,11 +8,3 @@ export function hasStatus(error: unknown, ...statuses: number[]): boolean {
   const { statusCode } = error;
   return typeof statusCode === 'number' && statuses.includes(statusCode);
 }
-
-/** Raised when optimistic writes keep losing for longer than the configured budget. */
-export class StoreContentionError extends Error {
-  constructor(operation: string, timeoutInMs: number) {
-    super(`${operation}: still losing to concurrent writers after ${timeoutInMs} ms`);
-    this.name = 'StoreContentionError';
-  }
-}

@@ -1,12 +1,12 @@
 import type { Logger } from '../../observability/logger';
-import type { RemediationService, ResumedSecret } from '../../remediation/contract';
+import type { RemediationEngine, ResumedSecret } from '../../remediation/contract';
 import type { CardRegistry } from '../cardRegistry';
 import type { IncidentPresenter } from '../incidentPresenter';
 import type { ApproverRoutes } from './approverRoutes';
 import type { DeliveryLedger } from './ledger';
 
 /** The engine's resume, with the one extra a restart needs: a credential it had to set again. */
-export interface ResumableEngine extends Pick<RemediationService, 'getIncident'> {
+export interface ResumableEngine extends Pick<RemediationEngine, 'getIncident'> {
   resumeInterrupted(onSecret?: (resumed: ResumedSecret) => Promise<void>): Promise<unknown>;
 }
 

@@ -1,0 +1,161 @@
+import type { Actor, IncidentView, ResumedSecret, StepId, StepOutcome } from '../contract';
+import { PolicyError } from '../contract';
+import { idSchema, validActor, validStepId } from '../input';
+import { isClosed } from '../ledger';
+import type { ActionResultRecord, IncidentRecord } from '../storage';
+import type { StepRunner } from '../stepRunner';
+import { STEP_CATALOGUE } from '../steps';
+import { toStepView } from '../views';
+import type { UseCaseDeps } from './deps';
+import type { StepExecution } from './stepExecution';
+
+/** Undo (requested, then approved under four-eyes), cancelling an incident, and finishing work after a restart. */
+export class UndoCancelResume {
+  constructor(
+    private readonly deps: UseCaseDeps,
+    private readonly runner: StepRunner,
+    private readonly execution: StepExecution,
+  ) {}
+
+  async undoStep(incidentId: string, stepId: StepId, actor: Actor): Promise<StepOutcome> {
+    const { ledger, policy } = this.deps;
+    const who = validActor(actor);
+    const id = validStepId(stepId);
+    const incident = await ledger.requireIncident(idSchema.parse(incidentId));
+    const step = await ledger.requireStep(incident.id, id);
+    const request = step.undoStatus === 'requested' ? step.undoRequestedBy : undefined;
+    if (request) {
+      await ledger.guard(
+        incident,
+        who,
+        'step.undo.approve',
+        () => policy.assertCanApproveUndo(incident, request, who),
+        id,
+      );
+    } else {
+      await ledger.guard(incident, who, 'step.undo', () => policy.assertCanAct(incident, who), id);
+    }
+    if (!toStepView(step).undoable) {
+      if (step.undoneBy) return ledger.outcome(incident.id, id);
+      throw new PolicyError('StepNotActionable', `${STEP_CATALOGUE[id].title} cannot be undone now.`);
+    }
+    if (!request && policy.fourEyes) {
+      // The first responder only asks: nothing changes in the tenant until a second one approves.
+      const asked = await ledger.replaceStep(
+        { ...step, undoRequestedBy: who, undoStatus: 'requested' },
+        step.version,
+      );
+      if (asked) {
+        await ledger.audit({
+          incidentId: incident.id,
+          stepId: id,
+          actor: who,
+          event: 'step.undo.requested',
+          outcome: 'info',
+        });
+      }
+      return ledger.outcome(incident.id, id);
+    }
+    const claimed = await ledger.replaceStep({ ...step, undoneBy: who, undoStatus: 'running' }, step.version);
+    if (!claimed) return ledger.outcome(incident.id, id);
+    await ledger.audit({
+      incidentId: incident.id,
+      stepId: id,
+      actor: who,
+      event: 'step.undo',
+      outcome: 'info',
+      ...(request ? { detail: `approved; requested by ${request.displayName} (${request.id})` } : {}),
+    });
+    await this.runUndo(incident, id, who);
+    return ledger.outcome(incident.id, id);
+  }
+
+  private async runUndo(incident: IncidentRecord, stepId: StepId, actor: Actor): Promise<void> {
+    const { ledger } = this.deps;
+    const step = await ledger.requireStep(incident.id, stepId);
+    const module = STEP_CATALOGUE[stepId];
+    const ctx = ledger.context(incident.target);
+    const done = step.results.filter((result) => result.outcome === 'done').map((result) => result.actionId);
+    const undoResults: ActionResultRecord[] = [];
+    for (const action of step.actions.filter((candidate) => done.includes(candidate.id))) {
+      const run = await this.runner.runAction({
+        incidentId: incident.id,
+        stepId,
+        module,
+        ctx,
+        action,
+        kind: 'undo',
+        actor,
+      });
+      undoResults.push(run.result);
+    }
+    const failed = undoResults.some((result) => result.outcome === 'failed');
+    await ledger.saveStep(incident.id, stepId, (current) => ({
+      ...current,
+      undoStatus: failed ? 'failed' : 'done',
+      undoResults,
+    }));
+    await ledger.audit({
+      incidentId: incident.id,
+      stepId,
+      actor,
+      event: failed ? 'step.undo.failed' : 'step.undone',
+      outcome: failed ? 'failed' : 'ok',
+      requestIds: undoResults.flatMap((result) => result.requestIds),
+    });
+  }
+
+  async cancelIncident(incidentId: string, actor: Actor): Promise<IncidentView> {
+    const { ledger, policy } = this.deps;
+    const who = validActor(actor);
+    const incident = await ledger.requireIncident(idSchema.parse(incidentId));
+    if (isClosed(incident)) return ledger.view(incident.id);
+    await ledger.guard(incident, who, 'incident.cancel', () => policy.assertCanAct(incident, who));
+    const written = await ledger.updateIncident(incident.id, 'cancelIncident', (current) =>
+      isClosed(current) ? undefined : { ...current, status: 'cancelled', updatedAt: ledger.now() },
+    );
+    if (written) {
+      await ledger.audit({ incidentId: incident.id, actor: who, event: 'incident.cancelled', outcome: 'ok' });
+    }
+    return ledger.view(incident.id);
+  }
+
+  /**
+   * After a restart: finishes steps that were approved or running when the process died,
+   * verifying every in-flight write before repeating it. Call once at start-up, before serving
+   * requests (one process per store; several instances need leases, not built yet).
+   */
+  async resumeInterrupted(onSecret?: (resumed: ResumedSecret) => Promise<void>): Promise<IncidentView[]> {
+    const { ledger, store } = this.deps;
+    const resumed: IncidentView[] = [];
+    for (const incident of await store.listIncidents()) {
+      let touched = false;
+      for (const step of await store.listSteps(incident.id)) {
+        if (step.status === 'running' || step.status === 'approved') {
+          await ledger.audit({
+            incidentId: incident.id,
+            stepId: step.stepId,
+            event: 'step.resumed',
+            outcome: 'info',
+          });
+          const secret = await this.execution.run(incident.id, step.stepId, [step.status], step.approvedBy);
+          if (secret && onSecret) {
+            await onSecret({
+              incidentId: incident.id,
+              stepId: step.stepId,
+              secret,
+              ...(step.approvedBy ? { approver: step.approvedBy } : {}),
+            });
+          }
+          touched = true;
+        }
+        if (step.undoStatus === 'running' && step.undoneBy) {
+          await this.runUndo(incident, step.stepId, step.undoneBy);
+          touched = true;
+        }
+      }
+      if (touched) resumed.push(await ledger.view(incident.id));
+    }
+    return resumed;
+  }
+}
