@@ -33,7 +33,7 @@ import { undoStringsFor } from './i18n/undo';
 import type { SecretCards } from './secretCards';
 import type { UndoNotices } from './undoNotices';
 import { cardActivity } from './incidentPresenter';
-import { settleWithin, whileRunning } from './progress';
+import { incidentChanges, settleWithin, whileRunning } from './progress';
 import type { Settlement } from './progress';
 import { actionDataSchema } from './actionContext';
 import type { ActionContext, ActionData } from './actionContext';
@@ -80,8 +80,6 @@ export interface CardActionOptions {
   requireCardVersion?: boolean;
   /** Alerts raised by the signed webhook, taken on from the security channel. */
   alerts?: { inbox: AlertInbox; securityChannelId: string };
-  /** How often step cards are brought up to date while "Approve all remaining" runs (default 1 s). */
-  incidentProgressMs?: number;
   /** Mass incidents: the group card and its verbs. */
   groups?: GroupActions;
   groupCards?: GroupPresenter;
@@ -360,7 +358,7 @@ export class CardActionRouter {
 
   /**
    * While "Approve all remaining" runs, each step card is updated as its step changes state
-   * (polled from the engine), so responders see the steps finish one by one.
+   * (from the engine's change events), so responders see the steps finish one by one.
    */
   private async followSteps(start: IncidentView, work: Promise<unknown>): Promise<void> {
     const { engine, presenter, logger } = this.options;
@@ -368,12 +366,11 @@ export class CardActionRouter {
     const seen = new Map(start.steps.map((step) => [step.id, fingerprint(step)]));
     await whileRunning(
       work,
-      this.options.incidentProgressMs ?? 1_000,
-      async () => {
-        const latest = await engine.getIncident(start.id);
+      incidentChanges(engine, start.id),
+      async (latest) => {
         // A card changes once per finished step, not per tick: showing "approved" and "running"
         // on the way would cost two more writes per step.
-        const changed = (latest?.steps ?? []).filter(
+        const changed = latest.steps.filter(
           (step) =>
             step.status !== 'running' &&
             step.status !== 'approved' &&

@@ -29,8 +29,8 @@ export interface GroupActionOptions {
   logger: Logger;
   /** How long a click waits for the engine before answering with a running card. */
   fastAnswerMs: number;
-  /** How often the group card is replaced while the group approval runs (default 2 s). */
-  progressIntervalMs?: number;
+  /** At least this long between two group card updates while the group approval runs (default 1 s). */
+  progressGapMs?: number;
   requireCardVersion?: boolean;
   /** A group approval resets passwords: the approver's 1:1 chat must open first. */
   credentialReach?: CredentialReach;
@@ -115,7 +115,7 @@ export class GroupActions {
   }
 
   /**
-   * Replaces the group card every few seconds while the approval runs, then delivers the new
+   * Replaces the group card as the group's incidents change while the approval runs, then delivers the new
    * credentials privately (as for one incident) and puts the final state on every card.
    */
   private async follow(
@@ -128,9 +128,10 @@ export class GroupActions {
     try {
       await whileRunning(
         work,
-        this.options.progressIntervalMs ?? 2_000,
-        () => groups.refresh(cards.groupId, { running: true }),
+        groups.changes(cards.groupId),
+        (progress) => groups.refresh(cards.groupId, { running: true }, progress),
         (error) => logger.warn({ err: error, groupId: cards.groupId }, 'group progress update failed'),
+        { minGapMs: this.options.progressGapMs ?? 1_000 },
       );
       const result = await work.catch((error: unknown) => {
         if (error instanceof PolicyError) return undefined;

@@ -1,17 +1,19 @@
 import type { ConversationReference } from 'botbuilder';
 import type { Logger } from '../observability/logger';
 import { inertText } from '../remediation/inertText';
+import { summarizeGroup } from '../remediation/groups';
 import type { GroupProgress, IncidentView, RemediationEngine } from '../remediation/contract';
 import type { GroupCardRegistry, GroupCards } from './cardRegistry';
 import type { CardContext } from './cards/builders';
 import { buildGroupCard } from './cards/groupCard';
 import type { AdaptiveCard, CardTemplates } from './cards/templates';
 import type { ConversationGateway } from './gateway';
+import type { Subscribe } from './progress';
 import { cardActivity, securityChannelReference } from './incidentPresenter';
 import { stringsFor } from './i18n';
 
 export interface GroupPresenterOptions {
-  engine: Pick<RemediationEngine, 'getIncident' | 'getGroupProgress'>;
+  engine: Pick<RemediationEngine, 'getIncident' | 'getGroupProgress' | 'listGroupIncidents' | 'subscribe'>;
   gateway: ConversationGateway;
   registry: GroupCardRegistry;
   templates: CardTemplates;
@@ -63,6 +65,37 @@ export class GroupPresenter {
     return this.options.registry.get(incident.groupId);
   }
 
+  /**
+   * The group's progress after each change to one of its incidents, folded from the views the
+   * engine's change events carry: one read of the group when following starts, none per change.
+   */
+  changes(groupId: string): Subscribe<GroupProgress> {
+    const { engine, logger } = this.options;
+    return (listener) => {
+      const views = new Map<string, IncidentView>();
+      let seeded = false;
+      let following = true;
+      const unsubscribe = engine.subscribe((event) => {
+        if (event.incident.groupId !== groupId) return;
+        views.set(event.incident.id, event.incident);
+        if (seeded) listener(summarizeGroup(groupId, [...views.values()]));
+      });
+      engine.listGroupIncidents(groupId).then(
+        (incidents) => {
+          // A view from an event is newer than the one read here.
+          for (const incident of incidents) if (!views.has(incident.id)) views.set(incident.id, incident);
+          seeded = true;
+          if (following) listener(summarizeGroup(groupId, [...views.values()]));
+        },
+        (error: unknown) => logger.warn({ err: error, groupId }, 'group progress not followed'),
+      );
+      return () => {
+        following = false;
+        unsubscribe();
+      };
+    };
+  }
+
   /** The current group card, for an invoke response. */
   async card(cards: GroupCards, options: GroupCardOptions = {}): Promise<AdaptiveCard> {
     return this.render(cards, options);
@@ -70,12 +103,13 @@ export class GroupPresenter {
 
   /**
    * Replaces the group card in place for everyone in the conversation. When the group is
-   * finished (and no approval is running) the security channel is told, once.
+   * finished (and no approval is running) the security channel is told, once. `known`: progress
+   * the caller already has (from change events), so it is not read again.
    */
-  async refresh(groupId: string, options: GroupCardOptions = {}): Promise<void> {
+  async refresh(groupId: string, options: GroupCardOptions = {}, known?: GroupProgress): Promise<void> {
     const cards = await this.options.registry.get(groupId);
     if (!cards) return;
-    const progress = await this.options.engine.getGroupProgress(groupId);
+    const progress = known ?? (await this.options.engine.getGroupProgress(groupId));
     const card = this.renderProgress(cards, progress, options);
     if (cards.activityId) {
       await this.options.gateway.update(cards.reference, cards.activityId, cardActivity(card));

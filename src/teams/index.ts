@@ -59,8 +59,11 @@ export interface TeamsBotOptions {
   requireCardVersion?: boolean;
   /** SIEM alerts (signed webhook) taken on from the security channel. */
   alerts?: { inbox: AlertInbox; securityChannelId: string };
-  /** Progress polling while an approval runs: step cards (default 1 s) and group cards (default 2 s). */
-  progress?: { incidentMs?: number; groupMs?: number };
+  /**
+   * While an approval runs, cards follow the engine's change events (no polling); a group card is
+   * replaced at most once per `groupGapMs` (default 1 s).
+   */
+  progress?: { groupGapMs?: number };
 }
 
 export interface TeamsBot {
@@ -120,7 +123,7 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     background,
     logger,
     fastAnswerMs,
-    ...(options.progress?.groupMs !== undefined ? { progressIntervalMs: options.progress.groupMs } : {}),
+    ...(options.progress?.groupGapMs !== undefined ? { progressGapMs: options.progress.groupGapMs } : {}),
     ...(options.requireCardVersion !== undefined ? { requireCardVersion: options.requireCardVersion } : {}),
   });
   const router = new CardActionRouter({
@@ -134,9 +137,6 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     undoNotices,
     secretCards,
     credentialReach,
-    ...(options.progress?.incidentMs !== undefined
-      ? { incidentProgressMs: options.progress.incidentMs }
-      : {}),
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.requireCardVersion !== undefined ? { requireCardVersion: options.requireCardVersion } : {}),
     ...(options.alerts ? { alerts: options.alerts } : {}),

@@ -1,5 +1,10 @@
+import type { IncidentView, RemediationEngine } from '../remediation/contract';
+
 /** How a piece of engine work stood when we stopped waiting for it. */
 export type Settlement = 'fulfilled' | 'rejected' | 'pending';
+
+/** A source of changes: calls the listener with each new value; returns the unsubscribe function. */
+export type Subscribe<T> = (listener: (value: T) => void) => () => void;
 
 const settled = (work: Promise<unknown>): Promise<Settlement> =>
   work.then(
@@ -20,22 +25,66 @@ export async function settleWithin(work: Promise<unknown>, ms: number): Promise<
   }
 }
 
+export interface FollowOptions {
+  /** At least this long between two updates (a card replaced too often is throttled by Teams). */
+  minGapMs?: number;
+}
+
 /**
- * Calls `tick` every `intervalMs` until `work` settles, so cards can show progress while a long
- * approval runs. A failing tick (Teams briefly unavailable) is reported and the polling goes on:
- * the final update after `work` puts the truth on the card anyway.
+ * Calls `update` with the latest value `changes` reported, until `work` settles, so cards show
+ * progress while a long approval runs: nothing is read on a timer. One update runs at a time;
+ * values that arrive meanwhile fold into one more update with the newest. A failing update
+ * (Teams briefly unavailable) is reported and following goes on: the caller's final update after
+ * `work` puts the truth on the card anyway.
  */
-export async function whileRunning(
+export async function whileRunning<T>(
   work: Promise<unknown>,
-  intervalMs: number,
-  tick: () => Promise<void>,
-  onTickError: (error: unknown) => void,
+  changes: Subscribe<T>,
+  update: (latest: T) => Promise<void>,
+  onUpdateError: (error: unknown) => void,
+  options: FollowOptions = {},
 ): Promise<void> {
-  while ((await settleWithin(work, intervalMs)) === 'pending') {
-    try {
-      await tick();
-    } catch (error) {
-      onTickError(error);
+  let latest: { value: T } | undefined;
+  let wake: () => void = () => undefined;
+  const unsubscribe = changes((value) => {
+    latest = { value };
+    wake();
+  });
+  let finished = false;
+  const done = settled(work).then(() => {
+    finished = true;
+  });
+  try {
+    while (!finished) {
+      if (!latest) {
+        await Promise.race([done, new Promise<void>((resolve) => (wake = resolve))]);
+        continue;
+      }
+      const { value } = latest;
+      latest = undefined;
+      try {
+        await update(value);
+      } catch (error) {
+        onUpdateError(error);
+      }
+      if (options.minGapMs) await Promise.race([done, pause(options.minGapMs)]);
     }
+  } finally {
+    unsubscribe();
   }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** One incident's views, as the engine hands them out after each change. */
+export function incidentChanges(
+  engine: Pick<RemediationEngine, 'subscribe'>,
+  incidentId: string,
+): Subscribe<IncidentView> {
+  return (listener) =>
+    engine.subscribe((event) => {
+      if (event.incident.id === incidentId) listener(event.incident);
+    });
 }

@@ -55,7 +55,7 @@ export function createHarness(
     simulated?: boolean;
     fastAnswerMs?: number;
     allowedTenantId?: string;
-    progress?: { incidentMs?: number; groupMs?: number };
+    progress?: { groupGapMs?: number };
     /** SIEM alerts taken on from the security channel ('channel-security'). */
     alerts?: boolean;
   } = {},
@@ -82,7 +82,7 @@ export function createHarness(
     allowedTenantId: options.allowedTenantId ?? TENANT_ID,
     securityChannelId: 'channel-security',
     fastAnswerMs: options.fastAnswerMs ?? 1_000,
-    progress: options.progress ?? { incidentMs: 10, groupMs: 10 },
+    progress: options.progress ?? { groupGapMs: 10 },
     ...(options.alerts
       ? { alerts: { inbox: new AlertInbox(store), securityChannelId: 'channel-security' } }
       : {}),

@@ -55,7 +55,7 @@ describe('group card', () => {
   });
 
   it('a second responder approves once for all; the card shows progress in place, then the result', async () => {
-    const { first, groupId, version } = await openedGroup({ progress: { groupMs: 5 } });
+    const { first, groupId, version } = await openedGroup({ progress: { groupGapMs: 5 } });
     harness.engine.stepPause = () => sleep(3);
     const response = await harness.click('group.approve', { i: first.id, v: await version() });
     await harness.teams.background.idle();

@@ -18,7 +18,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 describe('"Approve all remaining" updates each step card as its step finishes', () => {
   it('step cards show "Done" while the run is still going, not only at the end', async () => {
-    const h = createHarness({ progress: { incidentMs: 5 } });
+    const h = createHarness();
     harness = h;
     await h.message('compromised meganb@contoso.com');
     await h.teams.background.idle();

@@ -1,4 +1,4 @@
-import { PolicyError, STEP_IDS } from '../../remediation';
+import { PolicyError, STEP_IDS, summarizeGroup } from '../../remediation';
 import type { Actor, IncidentView, OpenIncidentsResult, SecretDelivery, StepId } from '../../remediation';
 import type { CliEnvironment } from '../environment';
 import { UsageError } from '../environment';
@@ -15,8 +15,8 @@ export interface RemediateOptions extends GlobalOptions {
   targetsFile?: string;
 }
 
-/** How often a mass incident prints a progress line. */
-const GROUP_PROGRESS_INTERVAL_MS = 1000;
+/** A mass incident prints a progress line at most this often. */
+const GROUP_PROGRESS_GAP_MS = 1000;
 
 /**
  * `remediator remediate`: open an incident per user, then approve steps (asking per step on a
@@ -112,7 +112,8 @@ export async function remediate(
 
 /**
  * Many users at once (--yes, all steps): one approval for the whole group, progress as counts
- * every second instead of twelve cards per user, then a per-step summary with every failure.
+ * (from the engine's change events, at most a line a second) instead of twelve cards per user,
+ * then a per-step summary with every failure.
  */
 async function remediateGroup(
   session: CliSession,
@@ -125,12 +126,18 @@ async function remediateGroup(
   const progressOut = json ? session.io.stderr : session.io.stdout;
   const started = Date.now();
   write(progressOut, `Remediating ${opened.incidents.length} users as one group (${opened.groupId}).`);
-  const ticker = setInterval(() => {
-    void engine
-      .getGroupProgress(opened.groupId)
-      .then((progress) => write(progressOut, renderGroupProgress(progress, Date.now() - started)))
-      .catch(() => undefined);
-  }, GROUP_PROGRESS_INTERVAL_MS);
+  const views = new Map(opened.incidents.map((incident) => [incident.id, incident] as const));
+  let printedAt = started;
+  const unsubscribe = engine.subscribe(({ incident }) => {
+    if (incident.groupId !== opened.groupId) return;
+    views.set(incident.id, incident);
+    if (Date.now() - printedAt < GROUP_PROGRESS_GAP_MS) return;
+    printedAt = Date.now();
+    write(
+      progressOut,
+      renderGroupProgress(summarizeGroup(opened.groupId, [...views.values()]), printedAt - started),
+    );
+  });
   let outcome: Awaited<ReturnType<typeof engine.approveGroup>>;
   try {
     outcome = await engine.approveGroup(opened.groupId, approver);
@@ -146,9 +153,10 @@ async function remediateGroup(
       }
     }
   } finally {
-    clearInterval(ticker);
+    unsubscribe();
   }
-  const progress = await engine.getGroupProgress(opened.groupId);
+  // Joined incidents keep the group they were opened in, so the group approval's own progress is final.
+  const { progress } = outcome;
   write(progressOut, renderGroupProgress(progress, Date.now() - started));
   if (!json) write(session.io.stdout, renderGroupSummary(progress));
   const finished: IncidentView[] = [];
