@@ -1,4 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { cliLocale } from './render';
+import { errorText, refusalText, remedyText } from '../i18n/findings';
 import { ConfigError } from '../config/config';
 import { isM365Error } from '../m365/errors';
 import { isStepId, PolicyError, STEP_IDS } from '../remediation';
@@ -149,11 +151,11 @@ function reportFailure(error: unknown, io: CliIo, program: Command): number {
     return 2;
   }
   if (error instanceof PolicyError) {
-    write(io.stderr, `Refused (${error.code}): ${error.message}`);
+    write(io.stderr, `Refused (${error.code}): ${refusalText(error, cliLocale())}`);
     return 1;
   }
   if (isM365Error(error)) {
-    write(io.stderr, `${error.message}\n${error.remedy}`);
+    write(io.stderr, `${errorText(error, cliLocale())}\n${remedyText(error, cliLocale())}`);
     return 1;
   }
   write(io.stderr, `Unexpected error: ${error instanceof Error ? error.message : String(error)}`);

@@ -6,7 +6,19 @@ import type {
   StepView,
 } from '../remediation/contract';
 import type { Locale } from '../i18n/findings';
-import { actionText, findingReasons, findingTitle, localeOf, stepSummaryText } from '../i18n/findings';
+import {
+  actionText,
+  errorText,
+  findingReasons,
+  findingTitle,
+  localeOf,
+  manualGuidanceText,
+  remedyText,
+  renderMessage,
+  stepSummaryText,
+  stepTitleText,
+} from '../i18n/findings';
+import { message } from '../i18n/message';
 
 const MARK = { high: '!!', medium: '! ', low: '. ', none: '  ' } as const;
 
@@ -16,12 +28,17 @@ export function cliLocale(): Locale {
 }
 
 export function renderStep(step: StepView, locale: Locale = cliLocale()): string {
+  const say = (code: string, params?: Parameters<typeof message>[1]) =>
+    renderMessage(message(code, params), locale);
+  const status = (value: string) => say('report.status', { status: value });
+  const verified = say('report.verified');
   const lines = [
-    `== ${step.title} [${step.status}${step.status === 'done' && step.verified ? ', verified' : ''}]`,
+    `== ${stepTitleText(step, locale)} [${status(step.status)}${step.status === 'done' && step.verified ? `, ${verified}` : ''}]`,
   ];
   lines.push(`   ${stepSummaryText(step, locale)}`);
-  if (step.manualGuidance) lines.push(`   By hand: ${step.manualGuidance}`);
-  if (step.nothingToDo && step.findings.length === 0) lines.push('   Nothing to do.');
+  const manual = manualGuidanceText(step, locale);
+  if (manual) lines.push(`   ${say('report.byHand', { text: manual })}`);
+  if (step.nothingToDo && step.findings.length === 0) lines.push(`   ${say('report.nothingToDo')}`);
   for (const finding of step.findings) {
     lines.push(
       `   ${MARK[finding.suspicion]} ${finding.selectedByDefault ? '[x]' : '[ ]'} ${findingTitle(finding, locale)}`,
@@ -29,16 +46,21 @@ export function renderStep(step: StepView, locale: Locale = cliLocale()): string
     for (const reason of findingReasons(finding, locale)) lines.push(`          - ${reason}`);
   }
   if (step.status === 'pending' && step.actions.length > 0) {
-    lines.push('   Proposed:');
+    lines.push(`   ${say('report.proposed')}`);
     for (const action of step.actions) lines.push(`     * ${actionText(action, locale)}`);
   }
   for (const result of step.results) {
     const action = step.actions.find((candidate) => candidate.id === result.actionId);
     lines.push(
-      `   -> ${result.outcome}${result.verified ? ' (verified)' : ''}: ${action ? actionText(action, locale) : result.actionId}${result.error ? ` — ${result.error.message}` : ''}`,
+      `   -> ${status(result.outcome)}${result.verified ? ` (${verified})` : ''}: ${action ? actionText(action, locale) : result.actionId}${result.error ? ` — ${errorText(result.error, locale)}` : ''}`,
     );
   }
-  if (step.error) lines.push(`   Error: ${step.error.message}`, `   Remedy: ${step.error.remedy}`);
+  if (step.error) {
+    lines.push(
+      `   ${say('report.errorLine', { message: errorText(step.error, locale) })}`,
+      `   ${say('report.remedyLine', { remedy: remedyText(step.error, locale) })}`,
+    );
+  }
   return lines.join('\n');
 }
 

@@ -1,202 +1,36 @@
 import type { Message, MessageParam } from './message';
+import { message } from './message';
+import { localeOf, text } from './locale';
+import type { Catalogue, Locale, Render } from './locale';
+import { ERRORS } from './catalogue/errors';
+import { INBOX_RULES } from './catalogue/inboxRules';
+import { REPORT } from './catalogue/report';
+import { STEP_FINDINGS } from './catalogue/stepFindings';
+import { STEPS } from './catalogue/steps';
 
 /**
- * Renders engine messages (findings, reasons, planned changes, step summaries) in the reader's
- * language. English and Norwegian Bokmål; every code has both (a test keeps them in step).
+ * Renders engine messages (findings, reasons, planned changes, step texts, refusals, errors and
+ * remedies) in the reader's language at the edge: cards, CLI, report. English and Norwegian
+ * Bokmål; every code has both (a test keeps them in step). Parameters are inserted as given,
+ * never read as templates; escaping for a card or Markdown is the caller's job.
  */
-export type Locale = 'en' | 'nb-NO';
+export type { Locale } from './locale';
+export { localeOf } from './locale';
 
-type Params = Record<string, MessageParam>;
-type Render = (p: Params, r: (value: MessageParam | undefined) => string) => string;
+const AREAS: Catalogue[] = [INBOX_RULES, STEPS, STEP_FINDINGS, ERRORS, REPORT];
 
-/** Norwegian for nb, nn and no locales (Teams sends e.g. "nb-NO"); English otherwise. */
-export function localeOf(tag: string | undefined): Locale {
-  const language = (tag ?? '').toLowerCase().split(/[-_]/)[0];
-  return language === 'nb' || language === 'no' || language === 'nn' ? 'nb-NO' : 'en';
+function merged(locale: Locale): Record<string, Render> {
+  const all: Record<string, Render> = {};
+  for (const area of AREAS) {
+    for (const [code, render] of Object.entries(area[locale])) {
+      if (all[code] !== undefined) throw new Error(`message code ${code} is defined twice`);
+      all[code] = render;
+    }
+  }
+  return all;
 }
 
-function text(value: MessageParam | undefined): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  if (Array.isArray(value)) return value.map((item) => `'${item}'`).join(', ');
-  return '';
-}
-
-function plain(value: MessageParam | undefined): string {
-  return Array.isArray(value) ? value.join(', ') : text(value);
-}
-
-/** " <filter>" when the message has one, else "". */
-function filter(p: Params, r: (value: MessageParam | undefined) => string): string {
-  return p.filter === undefined ? '' : ` ${r(p.filter)}`;
-}
-
-function domainsOr(p: Params, fallback: string): string {
-  const domains = plain(p.domains);
-  return domains === '' ? fallback : domains;
-}
-
-const EN: Record<string, Render> = {
-  'filter.subject': (p) => `whose subject contains ${text(p.values)}`,
-  'filter.containing': (p) => `containing ${text(p.values)}`,
-  'filter.from': (p) => `from ${plain(p.values)}`,
-  'rule.forwardsOutside': (p) =>
-    `${EN_HOW[plain(p.how)] ?? 'forwards'} to ${plain(p.address)} (outside ${domainsOr(p, 'the tenant')})`,
-  'rule.forwardsInside': (p) =>
-    `${EN_HOW[plain(p.how)] ?? 'forwards'} to ${plain(p.address)} (inside ${domainsOr(p, 'the tenant')})`,
-  'rule.permanentDelete': (p, r) => `permanently deletes mail${filter(p, r)}`,
-  'rule.delete': (p, r) => `deletes mail${filter(p, r)}`,
-  'rule.moveConceal': (p, r) =>
-    `moves mail${filter(p, r)} to '${plain(p.folder)}', a folder people rarely look at`,
-  'rule.moveDiscard': (p, r) =>
-    `moves mail${filter(p, r)} to '${plain(p.folder)}', with deleted or junk mail`,
-  'rule.moveArchive': (p, r) =>
-    `moves mail${filter(p, r)} to '${plain(p.folder)}' (common for filing, also used to hide mail)`,
-  'rule.moveCustom': (p, r) => `moves mail${filter(p, r)} to '${plain(p.folder)}'`,
-  'rule.oddFolderName': (p) => `the folder '${plain(p.folder)}' has no readable name`,
-  'rule.copyTo': (p) =>
-    p.hidden === 1
-      ? `copies mail to '${plain(p.folder)}', a folder people rarely look at`
-      : `copies mail to '${plain(p.folder)}'`,
-  'rule.markRead': () => 'marks mail as read',
-  'rule.sensitiveWords': (p) => `filters on finance or security words: ${text(p.words)}`,
-  'rule.filedByTopic': (p) => `files them into '${plain(p.folder)}', a folder named after those words`,
-  'rule.warningSenders': (p) => `acts on mail from people who would warn the user: ${text(p.senders)}`,
-  'rule.matchesEverything': (p) =>
-    `applies to practically every message (${EN_EVERYTHING[plain(p.why)] ?? ''})`,
-  'rule.targetedHiding': (p) =>
-    `hides all mail from ${plain(p.senders)}, as attackers do with a contact they impersonate`,
-  'rule.hidesSentEvidence': (p) =>
-    `hides ${plain(p.types)} messages, which would reveal mail sent from the account`,
-  'rule.messageTypes': (p) => `acts on message types: ${plain(p.types)}`,
-  'rule.headerWords': (p) => `matches message headers containing ${text(p.words)}`,
-  'rule.exceptions': (p) => `except mail matching ${text(p.values)}`,
-  'rule.invisibleCharacters': () => 'contains invisible characters (zero-width or control characters)',
-  'rule.lookalikeLetters': () => 'uses look-alike letters from another alphabet',
-  'rule.blankName': () => 'has a blank name',
-  'rule.punctuationName': (p) => `has a punctuation-only name ('${plain(p.name)}')`,
-  'rule.shortName': (p) => `has a one-character name ('${plain(p.name)}')`,
-  'rule.hidden': () => 'is hidden (only Exchange Get-InboxRule -IncludeHidden shows it; Outlook does not)',
-  'rule.systemRule': (p) =>
-    `is Exchange's own rule '${plain(p.name)}' (junk mail or automatic replies): left alone`,
-  'rule.changedInWindow': (p) => `was created or changed during the compromise (${plain(p.at)})`,
-  'rule.disabled': () => 'is disabled',
-  'rule.readOnly': () => 'is read-only (maintained by a client or policy)',
-  'rule.nothingSuspicious': () => 'nothing suspicious: no forwarding, deletion or hiding',
-  'inboxRules.findingRule': (p) =>
-    p.hidden === 1 ? `Hidden rule ${ruleLabelEn(p)}` : `Rule ${ruleLabelEn(p)}`,
-  'inboxRules.findingHiddenUnchecked': () => 'Hidden rules could not be checked',
-  'inboxRules.exchangeUnavailable': (p) =>
-    `Exchange Online could not be asked (${plain(p.code)}), and Graph never lists hidden rules: run Get-InboxRule -Mailbox ${plain(p.mailbox)} -IncludeHidden by hand.`,
-  'inboxRules.deleteRule': (p) =>
-    p.hidden === 1
-      ? `Delete the hidden inbox rule ${ruleLabelEn(p)}.`
-      : `Delete the inbox rule ${ruleLabelEn(p)}.`,
-  'inboxRules.summary': () =>
-    'Attackers add rules that forward, hide or delete mail so the victim never sees replies or warnings.',
-  'inboxRules.manual': () =>
-    'Run Get-InboxRule -Mailbox <user> -IncludeHidden in Exchange Online PowerShell and remove suspicious rules with Remove-InboxRule.',
-};
-
-const EN_HOW: Record<string, string> = {
-  forward: 'forwards',
-  redirect: 'redirects',
-  attachment: 'forwards as attachment',
-};
-const EN_EVERYTHING: Record<string, string> = {
-  noCondition: 'no condition',
-  trivialWords: 'words or senders that every message contains',
-  sizeRange: 'a size range every message fits',
-  header: 'a header every message has',
-};
-
-function ruleLabelEn(p: Params): string {
-  const name = plain(p.name);
-  return name.trim() === '' ? '(no name)' : `'${name}'`;
-}
-
-function ruleLabelNb(p: Params): string {
-  const name = plain(p.name);
-  return name.trim() === '' ? '(uten navn)' : `'${name}'`;
-}
-
-const NB_HOW: Record<string, string> = {
-  forward: 'videresender',
-  redirect: 'omdirigerer',
-  attachment: 'videresender som vedlegg',
-};
-const NB_EVERYTHING: Record<string, string> = {
-  noCondition: 'ingen betingelse',
-  trivialWords: 'ord eller avsendere som alle meldinger inneholder',
-  sizeRange: 'et størrelsesområde alle meldinger passer i',
-  header: 'et hode alle meldinger har',
-};
-
-const NB: Record<string, Render> = {
-  'filter.subject': (p) => `der emnet inneholder ${text(p.values)}`,
-  'filter.containing': (p) => `som inneholder ${text(p.values)}`,
-  'filter.from': (p) => `fra ${plain(p.values)}`,
-  'rule.forwardsOutside': (p) =>
-    `${NB_HOW[plain(p.how)] ?? 'videresender'} til ${plain(p.address)} (utenfor ${domainsOr(p, 'tenanten')})`,
-  'rule.forwardsInside': (p) =>
-    `${NB_HOW[plain(p.how)] ?? 'videresender'} til ${plain(p.address)} (innenfor ${domainsOr(p, 'tenanten')})`,
-  'rule.permanentDelete': (p, r) => `sletter e-post${filter(p, r)} permanent`,
-  'rule.delete': (p, r) => `sletter e-post${filter(p, r)}`,
-  'rule.moveConceal': (p, r) =>
-    `flytter e-post${filter(p, r)} til «${plain(p.folder)}», en mappe folk sjelden ser i`,
-  'rule.moveDiscard': (p, r) =>
-    `flytter e-post${filter(p, r)} til «${plain(p.folder)}», sammen med slettet e-post eller søppelpost`,
-  'rule.moveArchive': (p, r) =>
-    `flytter e-post${filter(p, r)} til «${plain(p.folder)}» (vanlig for arkivering, brukes også til å skjule e-post)`,
-  'rule.moveCustom': (p, r) => `flytter e-post${filter(p, r)} til «${plain(p.folder)}»`,
-  'rule.oddFolderName': (p) => `mappen «${plain(p.folder)}» har ikke noe lesbart navn`,
-  'rule.copyTo': (p) =>
-    p.hidden === 1
-      ? `kopierer e-post til «${plain(p.folder)}», en mappe folk sjelden ser i`
-      : `kopierer e-post til «${plain(p.folder)}»`,
-  'rule.markRead': () => 'merker e-post som lest',
-  'rule.sensitiveWords': (p) => `filtrerer på ord om økonomi eller sikkerhet: ${text(p.words)}`,
-  'rule.filedByTopic': (p) => `legger dem i «${plain(p.folder)}», en mappe oppkalt etter de ordene`,
-  'rule.warningSenders': (p) => `behandler e-post fra noen som ville advart brukeren: ${text(p.senders)}`,
-  'rule.matchesEverything': (p) =>
-    `gjelder praktisk talt alle meldinger (${NB_EVERYTHING[plain(p.why)] ?? ''})`,
-  'rule.targetedHiding': (p) =>
-    `skjuler all e-post fra ${plain(p.senders)}, slik angripere gjør med en kontakt de utgir seg for å være`,
-  'rule.hidesSentEvidence': (p) =>
-    `skjuler meldinger av typen ${plain(p.types)}, som ville avslørt e-post sendt fra kontoen`,
-  'rule.messageTypes': (p) => `gjelder meldingstypene ${plain(p.types)}`,
-  'rule.headerWords': (p) => `treffer meldingshoder som inneholder ${text(p.words)}`,
-  'rule.exceptions': (p) => `unntatt e-post som treffer ${text(p.values)}`,
-  'rule.invisibleCharacters': () => 'inneholder usynlige tegn (nullbredde- eller kontrolltegn)',
-  'rule.lookalikeLetters': () => 'bruker forvekslbare bokstaver fra et annet alfabet',
-  'rule.blankName': () => 'har et tomt navn',
-  'rule.punctuationName': (p) => `har et navn av bare tegnsetting («${plain(p.name)}»)`,
-  'rule.shortName': (p) => `har et navn på ett tegn («${plain(p.name)}»)`,
-  'rule.hidden': () =>
-    'er skjult (bare Exchange Get-InboxRule -IncludeHidden viser den; Outlook gjør det ikke)',
-  'rule.systemRule': (p) =>
-    `er Exchanges egen regel «${plain(p.name)}» (søppelpost eller automatiske svar): røres ikke`,
-  'rule.changedInWindow': (p) => `ble opprettet eller endret under kompromitteringen (${plain(p.at)})`,
-  'rule.disabled': () => 'er deaktivert',
-  'rule.readOnly': () => 'er skrivebeskyttet (vedlikeholdes av en klient eller policy)',
-  'rule.nothingSuspicious': () => 'ingenting mistenkelig: ingen videresending, sletting eller skjuling',
-  'inboxRules.findingRule': (p) =>
-    p.hidden === 1 ? `Skjult regel ${ruleLabelNb(p)}` : `Regel ${ruleLabelNb(p)}`,
-  'inboxRules.findingHiddenUnchecked': () => 'Skjulte regler kunne ikke kontrolleres',
-  'inboxRules.exchangeUnavailable': (p) =>
-    `Exchange Online svarte ikke (${plain(p.code)}), og Graph viser aldri skjulte regler: kjør Get-InboxRule -Mailbox ${plain(p.mailbox)} -IncludeHidden manuelt.`,
-  'inboxRules.deleteRule': (p) =>
-    p.hidden === 1
-      ? `Slett den skjulte innboksregelen ${ruleLabelNb(p)}.`
-      : `Slett innboksregelen ${ruleLabelNb(p)}.`,
-  'inboxRules.summary': () =>
-    'Angripere lager regler som videresender, skjuler eller sletter e-post, slik at offeret aldri ser svar eller advarsler.',
-  'inboxRules.manual': () =>
-    'Kjør Get-InboxRule -Mailbox <bruker> -IncludeHidden i Exchange Online PowerShell og fjern mistenkelige regler med Remove-InboxRule.',
-};
-
-const CATALOGUES: Record<Locale, Record<string, Render>> = { en: EN, 'nb-NO': NB };
+const CATALOGUES: Record<Locale, Record<string, Render>> = { en: merged('en'), 'nb-NO': merged('nb-NO') };
 
 /** The codes each locale renders (for the completeness test). */
 export function messageCodes(locale: Locale): string[] {
@@ -205,44 +39,19 @@ export function messageCodes(locale: Locale): string[] {
 
 /** The message in the locale; an unknown code falls back to English, then to the code itself. */
 export function renderMessage(value: Message, locale: Locale): string {
-  const render = CATALOGUES[locale][value.code] ?? EN[value.code];
+  const render = CATALOGUES[locale][value.code] ?? CATALOGUES.en[value.code];
   if (render === undefined) return value.code;
   const nested = (param: MessageParam | undefined): string =>
     param !== undefined && typeof param === 'object' && !Array.isArray(param)
       ? renderMessage(param, locale)
       : text(param);
-  return render(value.params ?? {}, nested);
+  return render(value.params ?? {}, nested, locale);
 }
 
-/**
- * Step summaries in Norwegian for steps whose module gives only English text; a module's
- * summaryMessage wins when it has one.
- */
-const NB_STEP_SUMMARIES: Record<string, string> = {
-  'block-sign-in': 'Hindrer angriperen i å logge på igjen mens kontoen ryddes.',
-  'revoke-sessions':
-    'Logger angriperen ut overalt: eksisterende oppdateringstokener og øktinformasjonskapsler slutter å virke.',
-  'reset-password':
-    'Angriperen kan kjenne det nåværende passordet; bytt det ut med et som bare responderen får.',
-  'mailbox-forwarding':
-    'Angripere videresender all e-post til en adresse de kontrollerer, for å fortsette å lese den etter at de mister tilgangen.',
-  'inbox-rules':
-    'Angripere lager regler som videresender, skjuler eller sletter e-post, slik at offeret aldri ser svar eller advarsler.',
-  'unblock-sending':
-    'Microsoft blokkerer kontoer som har sendt søppelpost; når kontoen er ren, må brukeren kunne sende igjen.',
-  'admin-roles':
-    'En angriper med en administratorrolle kan opprette kontoer, lese andre postbokser eller gi seg selv tilgang.',
-  'auth-methods':
-    'En angriper som har registrert sin egen telefon eller autentiseringsapp, kan bestå MFA etter at passordet er tilbakestilt.',
-  'app-consents':
-    'En app med samtykke fortsetter å lese e-post med sine egne tokener, selv etter at passordet er tilbakestilt.',
-  'mailbox-delegates':
-    'En delegat som angriperen har lagt til, fortsetter å lese eller sende fra postboksen med en annen konto.',
-  'confirm-compromised':
-    'Merker brukeren som kompromittert i Identity Protection, slik at risikobaserte policyer og rapporter behandler den slik.',
-  'sign-in-evidence':
-    'Viser hvor og hvordan kontoen er brukt i det siste, for å avgrense hendelsen og finne angriperen.',
-};
+/** The English rendering the engine keeps beside the data (logs, audit, stored records). */
+export function english(value: Message): string {
+  return renderMessage(value, 'en');
+}
 
 /** A finding's title in the locale (its message when the engine gave one). */
 export function findingTitle(finding: { title: string; titleMessage?: Message }, locale: Locale): string {
@@ -267,11 +76,58 @@ export function actionText(
   return action.descriptionMessage ? renderMessage(action.descriptionMessage, locale) : action.description;
 }
 
+/** A step's title in the locale. */
+export function stepTitleText(step: { id: string; title: string }, locale: Locale): string {
+  const code = `steps.${step.id}.title`;
+  return CATALOGUES[locale][code] ? renderMessage(message(code), locale) : step.title;
+}
+
 /** Why a step matters, in the locale. */
 export function stepSummaryText(
   step: { id: string; summary: string; summaryMessage?: Message },
   locale: Locale,
 ): string {
   if (step.summaryMessage) return renderMessage(step.summaryMessage, locale);
-  return locale === 'nb-NO' ? (NB_STEP_SUMMARIES[step.id] ?? step.summary) : step.summary;
+  const code = `steps.${step.id}.summary`;
+  return CATALOGUES[locale][code] ? renderMessage(message(code), locale) : step.summary;
+}
+
+/** What to do by hand, in the locale (its message when the engine gave one). */
+export function manualGuidanceText(
+  step: { manualGuidance?: string; manualGuidanceMessage?: Message },
+  locale: Locale,
+): string {
+  if (step.manualGuidanceMessage) return renderMessage(step.manualGuidanceMessage, locale);
+  return step.manualGuidance ?? '';
+}
+
+/** A failure or refusal in the locale: what happened, and what the responder can do. */
+export function errorText(
+  error: { code: string; message: string; detail?: Message },
+  locale: Locale,
+): string {
+  if (error.detail) return renderMessage(error.detail, locale);
+  // A refusal stored without its words (an older record): said by its kind.
+  const byKind = `refusal.${error.code}`;
+  if (locale !== 'en' && CATALOGUES[locale][byKind]) return renderMessage(message(byKind), locale);
+  return error.message;
+}
+
+export function remedyText(error: { remedy: string; remedyDetail?: Message }, locale: Locale): string {
+  return error.remedyDetail ? renderMessage(error.remedyDetail, locale) : error.remedy;
+}
+
+/**
+ * A refusal (PolicyError) in the reader's language: its exact message when it carries one, else
+ * what its kind means. A locale tag (Teams, CLI) or a Locale is accepted.
+ */
+export function refusalText(
+  refusal: { code: string; message: string; detail?: Message },
+  localeTag: string | undefined,
+): string {
+  const locale = localeOf(localeTag);
+  if (refusal.detail) return renderMessage(refusal.detail, locale);
+  if (locale === 'en') return refusal.message;
+  const byKind = `refusal.${refusal.code}`;
+  return CATALOGUES[locale][byKind] ? renderMessage(message(byKind), locale) : refusal.message;
 }

@@ -1,6 +1,9 @@
+import { english } from '../i18n/findings';
+import { message as msg } from '../i18n/message';
+import type { Message, MessageParam } from '../i18n/message';
 import type { M365ErrorCode } from './types';
 import type { OperationName } from './operations';
-import { describeOperation, requiredAccess } from './operations';
+import { describeOperation } from './operations';
 
 export interface M365ErrorDetails {
   code: M365ErrorCode;
@@ -14,6 +17,10 @@ export interface M365ErrorDetails {
   message: string;
   /** What a human can do about it. */
   remedy: string;
+  /** `message` as data, rendered in each reader's language at the edge. */
+  detail?: Message;
+  /** `remedy` as data. */
+  remedyDetail?: Message;
 }
 
 /** The one error type the service layer throws: a stable code plus a message and a remedy to show. */
@@ -24,6 +31,8 @@ export class M365Error extends Error {
   readonly requestId?: string;
   readonly serviceCode?: string;
   readonly remedy: string;
+  readonly detail?: Message;
+  readonly remedyDetail?: Message;
 
   constructor(details: M365ErrorDetails) {
     super(details.message);
@@ -34,6 +43,8 @@ export class M365Error extends Error {
     this.requestId = details.requestId;
     this.serviceCode = details.serviceCode;
     this.remedy = details.remedy;
+    if (details.detail) this.detail = details.detail;
+    if (details.remedyDetail) this.remedyDetail = details.remedyDetail;
   }
 
   /** A plain object for logs and audit events. */
@@ -46,6 +57,8 @@ export class M365Error extends Error {
       serviceCode: this.serviceCode,
       message: this.message,
       remedy: this.remedy,
+      ...(this.detail ? { detail: this.detail } : {}),
+      ...(this.remedyDetail ? { remedyDetail: this.remedyDetail } : {}),
     };
   }
 }
@@ -83,13 +96,27 @@ export function readServiceError(body: unknown): { code?: string; message?: stri
   };
 }
 
-function withServiceMessage(summary: string, serviceMessage: string | undefined): string {
-  return serviceMessage ? `${summary} The service said: ${serviceMessage}` : summary;
+/**
+ * The message and remedy of one kind of failure, as data (each reader's language) and in English
+ * (logs, audit). `what`/`operation` name the operation; the service's own words ride along as given.
+ */
+function described(
+  kind: string,
+  operation: OperationName,
+  extra: Record<string, MessageParam> = {},
+): Pick<M365ErrorDetails, 'message' | 'remedy' | 'detail' | 'remedyDetail'> {
+  const info = describeOperation(operation);
+  const access: Record<string, MessageParam> = {
+    permissions: info.permissions.join(' + '),
+    ...(info.directoryRole ? { role: info.directoryRole } : {}),
+  };
+  const detail = msg(`m365.${kind}`, { what: info.description, operation, ...access, ...extra });
+  const remedyDetail = msg(`m365.remedy.${kind}`, access);
+  return { message: english(detail), remedy: english(remedyDetail), detail, remedyDetail };
 }
 
 /** Maps a failed answer to the stable code, a message that is safe to show, and a remedy. */
 export function errorFromResponse(operation: OperationName, failure: FailedResponse): M365Error {
-  const what = describeOperation(operation).description;
   const base = {
     operation,
     status: failure.status,
@@ -97,18 +124,14 @@ export function errorFromResponse(operation: OperationName, failure: FailedRespo
     serviceCode: failure.serviceCode,
   };
   const serviceMessage = failure.serviceMessage;
+  const said: Record<string, MessageParam> = serviceMessage ? { service: serviceMessage } : {};
   const { status } = failure;
 
   if (status === 401) {
     return new M365Error({
       ...base,
       code: 'Unauthenticated',
-      message: withServiceMessage(
-        `Microsoft 365 refused Remediator's credentials while trying to ${what}.`,
-        serviceMessage,
-      ),
-      remedy:
-        'Check the app registration (tenant id, client id, secret or certificate) and that it has not expired.',
+      ...described('unauthenticated', operation, said),
     });
   }
   if (status === 403) {
@@ -120,36 +143,20 @@ export function errorFromResponse(operation: OperationName, failure: FailedRespo
       return new M365Error({
         ...base,
         code: 'PermissionDenied',
-        message: withServiceMessage(`The tenant is not licensed to ${what}.`, serviceMessage),
-        remedy: 'Identity Protection needs Microsoft Entra ID P2; skip this step or license the tenant.',
+        ...described('notLicensed', operation, said),
       });
     }
     return new M365Error({
       ...base,
       code: 'PermissionDenied',
-      message: withServiceMessage(
-        `Remediator is not allowed to ${what}: it needs ${requiredAccess(operation)}.`,
-        serviceMessage,
-      ),
-      remedy: `Grant Remediator's app ${requiredAccess(operation)}, then retry the step.`,
+      ...described('permissionDenied', operation, said),
     });
   }
   if (status === 404) {
-    return new M365Error({
-      ...base,
-      code: 'NotFound',
-      message: withServiceMessage(`Could not ${what}: the object does not exist (any more).`, serviceMessage),
-      remedy: 'Check the id; if the object was already removed, there is nothing left to do.',
-    });
+    return new M365Error({ ...base, code: 'NotFound', ...described('notFound', operation, said) });
   }
   if (status === 400 && serviceMessage && SYNCED_USER_MARKER.test(serviceMessage)) {
-    return new M365Error({
-      ...base,
-      code: 'SyncedUserReadOnly',
-      message: `Could not ${what}: the user is synchronised from on-premises Active Directory, so the cloud copy cannot change it.`,
-      remedy:
-        'Reset the password on-premises (Active Directory Users and Computers or your AD tooling), then let Microsoft Entra Connect sync it; block sign-in and revoke sessions here meanwhile.',
-    });
+    return new M365Error({ ...base, code: 'SyncedUserReadOnly', ...described('syncedUser', operation) });
   }
   if (
     status === 400 &&
@@ -160,52 +167,22 @@ export function errorFromResponse(operation: OperationName, failure: FailedRespo
     return new M365Error({
       ...base,
       code: 'DefaultMethodInUse',
-      message: withServiceMessage(
-        `Could not ${what}: it is the user's default sign-in method.`,
-        serviceMessage,
-      ),
-      remedy:
-        "Change the user's default sign-in method first (Entra admin center > user > Authentication methods), or delete the user's other methods first, then retry.",
+      ...described('defaultMethod', operation, said),
     });
   }
   if (status === 424) {
-    return new M365Error({
-      ...base,
-      code: 'FailedDependency',
-      message: `Could not ${what}: a request it depended on failed.`,
-      remedy: 'Fix the earlier failure, then retry.',
-    });
+    return new M365Error({ ...base, code: 'FailedDependency', ...described('failedDependency', operation) });
   }
   if (status === 429) {
-    return new M365Error({
-      ...base,
-      code: 'Throttled',
-      message: `Microsoft 365 is throttling Remediator; could not ${what} after several retries.`,
-      remedy: 'Wait a minute and retry the step.',
-    });
+    return new M365Error({ ...base, code: 'Throttled', ...described('throttled', operation) });
   }
   if (status === 503 || status === 504 || status === 502 || status === 0) {
-    return new M365Error({
-      ...base,
-      code: 'ServiceUnavailable',
-      message: `Microsoft 365 did not answer in time; could not ${what}.`,
-      remedy: 'Retry the step shortly; check https://status.cloud.microsoft if it persists.',
-    });
+    return new M365Error({ ...base, code: 'ServiceUnavailable', ...described('unavailable', operation) });
   }
   if (status >= 400 && status < 500) {
-    return new M365Error({
-      ...base,
-      code: 'BadRequest',
-      message: withServiceMessage(`Microsoft 365 rejected the request to ${what}.`, serviceMessage),
-      remedy: 'Check the values involved; this is usually not fixed by retrying.',
-    });
+    return new M365Error({ ...base, code: 'BadRequest', ...described('badRequest', operation, said) });
   }
-  return new M365Error({
-    ...base,
-    code: 'Unknown',
-    message: withServiceMessage(`Unexpected answer (${status}) while trying to ${what}.`, serviceMessage),
-    remedy: 'Retry the step; if it keeps failing, check the service health and the logs (request id).',
-  });
+  return new M365Error({ ...base, code: 'Unknown', ...described('unknown', operation, { status, ...said }) });
 }
 
 /** A failure before any answer (network down, DNS, TLS): treated as the service being unavailable. */
@@ -229,8 +206,7 @@ export function errorFromUnexpectedShape(
     status: 200,
     requestId,
     code: 'Unknown',
-    message: `Unexpected answer shape while trying to ${describeOperation(operation).description}: ${issue}.`,
-    remedy: 'The API may have changed; report this with the request id.',
+    ...described('unexpectedShape', operation, { issue }),
   });
 }
 
@@ -240,13 +216,15 @@ export function invalidInput(operation: OperationName, message: string): M365Err
     operation,
     status: 0,
     code: 'BadRequest',
+    ...described('invalidInput', operation, { issue: message }),
     message,
-    remedy: 'Check the value passed in; nothing was sent to Microsoft 365.',
   });
 }
 
 /** Removes a secret from a message in case a service ever echoes it back. */
 export function scrubSecret(error: M365Error, secret: string): M365Error {
   if (secret.length === 0 || !error.message.includes(secret)) return error;
-  return new M365Error({ ...error.toJSON(), message: error.message.split(secret).join('[redacted]') });
+  const { detail: _detail, ...rest } = error.toJSON();
+  // The service's words carried the secret: only the scrubbed English text is kept.
+  return new M365Error({ ...rest, message: error.message.split(secret).join('[redacted]') });
 }

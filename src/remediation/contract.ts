@@ -3,6 +3,7 @@
  * Nothing here knows about Teams or botbuilder (DESIGN.md dependency rule).
  */
 import type { Message } from '../i18n/message';
+import { english } from '../i18n/findings';
 
 /** In the order the engine proposes them: containment first, evidence last. */
 export const STEP_IDS = [
@@ -67,9 +68,12 @@ export interface PlannedAction {
 
 export interface StepError {
   code: string;
+  /** In English (logs, audit); `detail` renders it in the reader's language. */
   message: string;
-  /** What the responder can do about it. */
+  /** What the responder can do about it, in English; `remedyDetail` renders it per locale. */
   remedy: string;
+  detail?: Message;
+  remedyDetail?: Message;
 }
 
 export interface ActionResult {
@@ -92,6 +96,8 @@ export interface StepView {
   actions: PlannedAction[];
   /** Set when the step cannot be automated here (synced user, withheld permission, licence): what to do by hand. */
   manualGuidance?: string;
+  /** The guidance as data, rendered per locale at the edge. */
+  manualGuidanceMessage?: Message;
   /** A step with nothing to do (no forwarding, no rules) is offered as informational. */
   nothingToDo: boolean;
   approvedBy?: Actor;
@@ -180,7 +186,7 @@ export interface OpenIncidentsResult {
   /** Ids of incidents that were already open for a target and were joined instead of created. */
   joinedIncidentIds: string[];
   /** Targets that could not be opened, with a reason a responder understands. */
-  refused: { target: string; code: string; message: string }[];
+  refused: { target: string; code: string; message: string; detail?: Message }[];
 }
 
 /**
@@ -201,10 +207,17 @@ export class PolicyError extends Error {
       | 'UnknownIncident'
       | 'UnknownTarget',
     message: string,
+    /** The refusal as data, so each reader gets it in their language (src/i18n/findings.ts refusalText). */
+    readonly detail?: Message,
   ) {
     super(message);
     this.name = 'PolicyError';
   }
+}
+
+/** A refusal whose text is a message: English for logs and audit, each reader's language at the edge. */
+export function refusal(code: PolicyError['code'], detail: Message): PolicyError {
+  return new PolicyError(code, english(detail), detail);
 }
 
 /**
@@ -300,6 +313,8 @@ export interface GroupFailure {
   stepId: StepId;
   code: string;
   message: string;
+  /** The failure as data, rendered in the reader's language. */
+  detail?: Message;
 }
 
 /** One glance at a mass incident: counts per step, the failures with reasons, not every card. */

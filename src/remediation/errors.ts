@@ -1,3 +1,5 @@
+import { message } from '../i18n/message';
+import { english } from '../i18n/findings';
 import { isM365Error } from '../m365/errors';
 import type { M365ErrorCode } from '../m365/types';
 import { PolicyError } from './contract';
@@ -12,15 +14,37 @@ export function requestIdOf(error: unknown): string | undefined {
   return isM365Error(error) ? error.requestId : undefined;
 }
 
-/** A failure as a responder sees it: stable code, safe message, a remedy. Never a stack trace. */
+/**
+ * A failure as a responder sees it: stable code, safe message, a remedy. Never a stack trace.
+ * English text for logs and audit, the same as data for each reader's language.
+ */
 export function toStepError(error: unknown): StepError {
-  if (isM365Error(error)) return { code: error.code, message: error.message, remedy: error.remedy };
-  if (error instanceof PolicyError) {
-    return { code: error.code, message: error.message, remedy: 'A responder must decide how to proceed.' };
+  if (isM365Error(error)) {
+    return {
+      code: error.code,
+      message: error.message,
+      remedy: error.remedy,
+      ...(error.detail ? { detail: error.detail } : {}),
+      ...(error.remedyDetail ? { remedyDetail: error.remedyDetail } : {}),
+    };
   }
+  const decide = message('remedy.decide');
+  if (error instanceof PolicyError) {
+    return {
+      code: error.code,
+      message: error.message,
+      remedy: english(decide),
+      ...(error.detail ? { detail: error.detail } : {}),
+      remedyDetail: decide,
+    };
+  }
+  const unexpected = message('error.unexpected');
+  const retry = message('remedy.unexpected');
   return {
     code: 'Unknown',
-    message: 'Remediator hit an unexpected error while running this step.',
-    remedy: 'Retry the step; if it keeps failing, check the logs.',
+    message: english(unexpected),
+    remedy: english(retry),
+    detail: unexpected,
+    remedyDetail: retry,
   };
 }

@@ -30,6 +30,7 @@ export function summarizeGroup(groupId: string, incidents: readonly IncidentView
           stepId: step.id,
           code: step.error?.code ?? 'Unknown',
           message: step.error?.message ?? 'The step failed.',
+          ...(step.error?.detail ? { detail: step.error.detail } : {}),
         });
       }
     }

@@ -1,6 +1,7 @@
 import type { PolicyConfig } from '../config/config';
 import type { DirectoryUser, UsersClient } from '../m365/types';
-import { PolicyError } from './contract';
+import { message } from '../i18n/message';
+import { refusal } from './contract';
 import { m365Code } from './errors';
 import type { Actor } from './contract';
 
@@ -71,16 +72,10 @@ export class Policy {
 
   async assertResponder(actor: Actor): Promise<void> {
     if (!this.config.respondersGroupId) {
-      throw new PolicyError(
-        'NotResponder',
-        'No responders group is configured (RESPONDERS_GROUP_ID), so nobody may remediate accounts.',
-      );
+      throw refusal('NotResponder', message('refusal.noRespondersGroup'));
     }
     if (!(await this.isResponder(actor))) {
-      throw new PolicyError(
-        'NotResponder',
-        `${actor.displayName} is not a member of the responders group, so cannot remediate accounts.`,
-      );
+      throw refusal('NotResponder', message('refusal.notResponder', { name: actor.displayName }));
     }
   }
 
@@ -91,30 +86,21 @@ export class Policy {
       protectedAccounts.includes(target.id.toLowerCase()) ||
       protectedAccounts.includes(target.userPrincipalName.toLowerCase())
     ) {
-      throw new PolicyError(
-        'ProtectedAccount',
-        `${target.userPrincipalName} is a break-glass account: Remediator never changes it. Handle it by hand under your break-glass procedure.`,
-      );
+      throw refusal('ProtectedAccount', message('refusal.breakGlass', { account: target.userPrincipalName }));
     }
     if (this.ownIdentityIds.has(target.id.toLowerCase())) {
-      throw new PolicyError('ProtectedAccount', 'Remediator cannot remediate its own identity.');
+      throw refusal('ProtectedAccount', message('refusal.ownIdentity'));
     }
   }
 
   /** The actor may approve (or undo, or retry) writes on this incident. */
   async assertCanApprove(parties: IncidentParties, approver: Actor): Promise<void> {
     if (approver.id.toLowerCase() === parties.target.id.toLowerCase()) {
-      throw new PolicyError(
-        'TargetCannotApprove',
-        'The compromised user cannot approve their own remediation.',
-      );
+      throw refusal('TargetCannotApprove', message('refusal.targetCannotApprove'));
     }
     await this.assertResponder(approver);
     if (this.config.fourEyes && approver.id.toLowerCase() === parties.requester.id.toLowerCase()) {
-      throw new PolicyError(
-        'SelfApproval',
-        `Four-eyes: ${approver.displayName} opened this incident, so another responder must approve it.`,
-      );
+      throw refusal('SelfApproval', message('refusal.selfApproval', { name: approver.displayName }));
     }
   }
 
@@ -125,27 +111,18 @@ export class Policy {
    */
   async assertCanApproveUndo(parties: IncidentParties, requestedBy: Actor, approver: Actor): Promise<void> {
     if (approver.id.toLowerCase() === parties.target.id.toLowerCase()) {
-      throw new PolicyError(
-        'TargetCannotApprove',
-        'The compromised user cannot approve their own remediation.',
-      );
+      throw refusal('TargetCannotApprove', message('refusal.targetCannotApprove'));
     }
     await this.assertResponder(approver);
     if (this.config.fourEyes && approver.id.toLowerCase() === requestedBy.id.toLowerCase()) {
-      throw new PolicyError(
-        'SelfApproval',
-        `Four-eyes: ${approver.displayName} asked for this undo, so another responder must approve it.`,
-      );
+      throw refusal('SelfApproval', message('refusal.selfApprovalUndo', { name: approver.displayName }));
     }
   }
 
   /** Skip, cancel, read: any responder except the target. */
   async assertCanAct(parties: IncidentParties, actor: Actor): Promise<void> {
     if (actor.id.toLowerCase() === parties.target.id.toLowerCase()) {
-      throw new PolicyError(
-        'TargetCannotApprove',
-        'The compromised user cannot act on their own remediation.',
-      );
+      throw refusal('TargetCannotApprove', message('refusal.targetCannotAct'));
     }
     await this.assertResponder(actor);
   }

@@ -2,59 +2,83 @@ import type { StoredAuditEvent } from './storage';
 import { inertText as t } from './inertText';
 import type { IncidentView } from './contract';
 import type { Locale } from '../i18n/findings';
-import { actionText, findingReasons, findingTitle, stepSummaryText } from '../i18n/findings';
+import {
+  actionText,
+  errorText,
+  findingReasons,
+  findingTitle,
+  manualGuidanceText,
+  remedyText,
+  renderMessage,
+  stepSummaryText,
+  stepTitleText,
+} from '../i18n/findings';
+import { message } from '../i18n/message';
+import type { MessageParam } from '../i18n/message';
 
 const SUSPICION_MARK = { high: 'HIGH', medium: 'MEDIUM', low: 'low', none: '-' } as const;
 
 /**
  * A readable Markdown report of one incident and its audit trail. Holds no secret by construction.
  * Every value from the tenant, a message or an error (`t`) is made inert: the report is shown in
- * Teams as Markdown, so a rule name must not become a link or a heading there. Findings, reasons,
- * summaries and planned changes are in the reader's locale.
+ * Teams as Markdown, so a rule name must not become a link or a heading there. Everything but the
+ * audit trail's event names (stable identifiers) is in the reader's locale.
  */
 export function renderIncidentReport(
   incident: IncidentView,
   audit: StoredAuditEvent[],
   locale: Locale = 'en',
 ): string {
+  const say = (code: string, params?: Record<string, MessageParam>) =>
+    renderMessage(message(code, params), locale);
+  const status = (value: string) => say('report.status', { status: value });
   const lines: string[] = [];
   const { target } = incident;
-  lines.push(`# Incident ${incident.id}: ${t(target.displayName)} (${t(target.userPrincipalName)})`);
+  lines.push(
+    `# ${say('report.title', { id: incident.id, who: `${t(target.displayName)} (${t(target.userPrincipalName)})` })}`,
+  );
   lines.push('');
-  lines.push(`- Status: ${incident.status}`);
   lines.push(
-    `- Opened: ${incident.createdAt} by ${t(incident.requester.displayName)} (${incident.origin.kind})`,
+    `- ${say('report.statusLine', { status: message('report.status', { status: incident.status }) })}`,
   );
   lines.push(
-    `- Approvals: ${incident.approvals.length ? incident.approvals.map((a) => `${t(a.actor.displayName)} at ${a.at}`).join('; ') : 'none'}`,
+    `- ${say('report.opened', { at: incident.createdAt, by: t(incident.requester.displayName), origin: incident.origin.kind })}`,
   );
-  lines.push(`- Last change: ${incident.updatedAt}`);
+  lines.push(
+    `- ${say('report.approvals', { list: incident.approvals.map((a) => say('report.approvalAt', { who: t(a.actor.displayName), at: a.at })).join('; ') })}`,
+  );
+  lines.push(`- ${say('report.lastChange', { at: incident.updatedAt })}`);
   for (const step of incident.steps) {
     lines.push('');
-    lines.push(
-      `## ${t(step.title)} — ${step.status}${step.verified && step.status === 'done' ? ' (verified)' : ''}`,
-    );
+    const verified = step.verified && step.status === 'done' ? ` (${say('report.verified')})` : '';
+    lines.push(`## ${t(stepTitleText(step, locale))} — ${status(step.status)}${verified}`);
     lines.push(t(stepSummaryText(step, locale)));
-    if (step.manualGuidance) lines.push('', `Manual: ${t(step.manualGuidance)}`);
-    if (step.nothingToDo && step.findings.length === 0) lines.push('', 'Nothing to do.');
+    const manual = manualGuidanceText(step, locale);
+    if (manual) lines.push('', say('report.manual', { text: t(manual) }));
+    if (step.nothingToDo && step.findings.length === 0) lines.push('', say('report.nothingToDo'));
     for (const finding of step.findings) {
       lines.push(
         `- [${SUSPICION_MARK[finding.suspicion]}] ${t(findingTitle(finding, locale))}: ${findingReasons(finding, locale).map(t).join('; ')}`,
       );
     }
-    if (step.approvedBy) lines.push(`- Approved by ${t(step.approvedBy.displayName)}`);
-    if (step.skippedBy) lines.push(`- Skipped by ${t(step.skippedBy.displayName)}`);
+    if (step.approvedBy) lines.push(`- ${say('report.approvedBy', { who: t(step.approvedBy.displayName) })}`);
+    if (step.skippedBy) lines.push(`- ${say('report.skippedBy', { who: t(step.skippedBy.displayName) })}`);
     for (const result of step.results) {
       const action = step.actions.find((candidate) => candidate.id === result.actionId);
-      const ids = result.requestIds.length ? ` [request ${result.requestIds.join(', ')}]` : '';
+      const ids = result.requestIds.length ? ` [${say('report.request', { ids: result.requestIds })}]` : '';
+      const checked = result.verified ? `, ${say('report.verified')}` : '';
       lines.push(
-        `- ${result.outcome}${result.verified ? ', verified' : ''}: ${t(action ? actionText(action, locale) : result.actionId)}${ids}${result.error ? ` — ${t(result.error.message)}` : ''}`,
+        `- ${status(result.outcome)}${checked}: ${t(action ? actionText(action, locale) : result.actionId)}${ids}${result.error ? ` — ${t(errorText(result.error, locale))}` : ''}`,
       );
     }
-    if (step.error) lines.push(`- Error: ${t(step.error.message)} Remedy: ${t(step.error.remedy)}`);
-    if (step.undoneBy) lines.push(`- Undone by ${t(step.undoneBy.displayName)}`);
+    if (step.error) {
+      lines.push(
+        `- ${say('report.error', { message: t(errorText(step.error, locale)), remedy: t(remedyText(step.error, locale)) })}`,
+      );
+    }
+    if (step.undoneBy) lines.push(`- ${say('report.undoneBy', { who: t(step.undoneBy.displayName) })}`);
   }
-  lines.push('', '## Audit trail');
+  lines.push('', `## ${say('report.auditTrail')}`);
   for (const event of audit) {
     const who = event.actor ? ` ${t(event.actor.displayName)}` : '';
     const where = [event.stepId, event.actionId].filter(Boolean).join('/');

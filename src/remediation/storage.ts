@@ -66,6 +66,8 @@ export interface StepRecord {
   /** The actions chosen on approval (empty until then). */
   actions: ActionRecord[];
   manualGuidance?: string;
+  /** The guidance as data, rendered per locale at the edge. */
+  manualGuidanceMessage?: Message;
   nothingToDo: boolean;
   selection?: string[];
   options?: ApproveStepOptions;

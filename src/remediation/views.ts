@@ -41,6 +41,9 @@ export function toStepView(step: StepRecord): StepView {
     findings: step.findings,
     actions: proposedActions(step).map(toPlannedAction),
     ...(step.manualGuidance !== undefined ? { manualGuidance: step.manualGuidance } : {}),
+    ...(step.manualGuidanceMessage !== undefined
+      ? { manualGuidanceMessage: step.manualGuidanceMessage }
+      : {}),
     nothingToDo: step.nothingToDo,
     ...(step.approvedBy ? { approvedBy: step.approvedBy } : {}),
     ...(step.skippedBy ? { skippedBy: step.skippedBy } : {}),

@@ -1,4 +1,5 @@
 import { TurnContext } from 'botbuilder';
+import { refusalText } from '../i18n/findings';
 import type { AdaptiveCardInvokeResponse } from 'botbuilder';
 import type { Logger } from '../observability/logger';
 import type { AuditSink } from '../security/refusalAudit';
@@ -188,7 +189,7 @@ export class CardActionRouter {
       );
     } catch (error) {
       // A refusal the handler could not show on a card (an unknown step): a message, not a 5xx.
-      if (error instanceof PolicyError) return messageResponse(inertText(error.message));
+      if (error instanceof PolicyError) return messageResponse(inertText(refusalText(error, cardLocale)));
       throw error;
     }
   }
@@ -256,7 +257,7 @@ export class CardActionRouter {
       if (!(error instanceof PolicyError)) throw error;
       const incident = await this.options.engine.getIncident(context.data.i);
       if (!incident) throw error;
-      return render(incident, error.message);
+      return render(incident, refusalText(error, context.locale));
     }
   }
 

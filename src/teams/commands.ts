@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { refusalText } from '../i18n/findings';
 import { TurnContext } from 'botbuilder';
 import type { Logger } from '../observability/logger';
 import { inertText } from '../remediation/inertText';
@@ -103,7 +104,7 @@ export class Commands {
         });
         const notes = [
           ...result.refused.map((refusal) =>
-            strings.refused(inertText(refusal.target), inertText(refusal.message)),
+            strings.refused(inertText(refusal.target), inertText(refusalText(refusal, locale))),
           ),
           ...result.incidents
             .filter((incident) => result.joinedIncidentIds.includes(incident.id))
@@ -116,7 +117,7 @@ export class Commands {
         });
       } catch (error) {
         if (error instanceof PolicyError) {
-          await presenter.say(reference, inertText(error.message));
+          await presenter.say(reference, inertText(refusalText(error, locale)));
           return;
         }
         // Teams refused a write: saying so in the same conversation would only be refused too.
@@ -211,7 +212,7 @@ export class Commands {
         this.deps.background.run(async () => void (await this.deps.presenter.refresh(id)));
       } catch (error) {
         if (!(error instanceof PolicyError)) throw error;
-        await context.sendActivity(inertText(error.message));
+        await context.sendActivity(inertText(refusalText(error, context.activity.locale)));
       }
     }
   }
@@ -256,7 +257,7 @@ export class Commands {
         this.deps.background.run(async () => void (await this.deps.presenter.refresh(latest.id)));
       } catch (error) {
         if (!(error instanceof PolicyError)) throw error;
-        await context.sendActivity(inertText(error.message));
+        await context.sendActivity(inertText(refusalText(error, context.activity.locale)));
       }
     }
   }

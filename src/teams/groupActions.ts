@@ -1,4 +1,5 @@
 import { TurnContext } from 'botbuilder';
+import { refusalText } from '../i18n/findings';
 import type { Logger } from '../observability/logger';
 import { PolicyError } from '../remediation/contract';
 import type { GroupSecret, IncidentView } from '../remediation/contract';
@@ -80,7 +81,8 @@ export class GroupActions {
         await work;
       } catch (error) {
         // Four-eyes and the other policy refusals: politely, on the card, nothing changed.
-        if (error instanceof PolicyError) return groups.card(cards, { notice: error.message });
+        if (error instanceof PolicyError)
+          return groups.card(cards, { notice: refusalText(error, context.locale) });
         throw error;
       }
     }

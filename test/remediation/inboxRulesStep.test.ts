@@ -74,6 +74,6 @@ describe('inbox-rules step', () => {
     expect(step.actions.every((action) => action.descriptionMessage?.code === 'inboxRules.deleteRule')).toBe(
       true,
     );
-    expect(step.summaryMessage?.code).toBe('inboxRules.summary');
+    expect(step.summaryMessage?.code).toBe('steps.inbox-rules.summary');
   });
 });

@@ -1,8 +1,16 @@
 import { PolicyError, STEP_IDS, summarizeGroup } from '../../remediation';
+import { refusalText, stepTitleText } from '../../i18n/findings';
 import type { Actor, IncidentView, OpenIncidentsResult, SecretDelivery, StepId } from '../../remediation';
 import type { CliEnvironment } from '../environment';
 import { UsageError } from '../environment';
-import { renderGroupProgress, renderGroupSummary, renderIncident, renderSecret, renderStep } from '../render';
+import {
+  cliLocale,
+  renderGroupProgress,
+  renderGroupSummary,
+  renderIncident,
+  renderSecret,
+  renderStep,
+} from '../render';
 import { write } from '../session';
 import type { CliIo, CliSession, GlobalOptions } from '../session';
 
@@ -225,7 +233,7 @@ async function runStep(
     return outcome.secret;
   } catch (error) {
     if (error instanceof PolicyError) {
-      write(session.io.stderr, `${step.title}: ${error.message}`);
+      write(session.io.stderr, `${stepTitleText(step, cliLocale())}: ${refusalText(error, cliLocale())}`);
       return undefined;
     }
     throw error;

@@ -1,5 +1,7 @@
+import { message } from '../../i18n/message';
+import { described, finding, stepTexts } from './text';
 import type { GroupMembership, RoleAssignment, RoleEligibility } from '../../m365/types';
-import { PolicyError } from '../contract';
+import { refusal } from '../contract';
 import type { Finding } from '../contract';
 import type { ActionRecord } from '../storage';
 import { GLOBAL_ADMINISTRATOR_ROLE_ID, usableGlobalAdministrators } from './globalAdmins';
@@ -33,18 +35,10 @@ function removedRoles(action: ActionRecord): string[] {
   return roles.success ? roles.data.map((role) => role.roleDefinitionId) : [];
 }
 
-function describeScope(scopeId: string): string {
-  return scopeId === '/' ? 'the whole tenant' : `scope ${scopeId}`;
-}
-
 /** Step 7: active, PIM-eligible and group-based directory roles; removed now, restorable later. */
 export const adminRoles: StepModule = {
   id: 'admin-roles',
-  title: 'Remove admin roles',
-  summary:
-    'An attacker with an admin role can create accounts, read other mailboxes or grant themselves access.',
-  manualSteps:
-    'In the Microsoft Entra admin center open the user > Assigned roles (active and eligible) and remove them; remove the user from role-assignable groups.',
+  ...stepTexts('admin-roles'),
   undoable: true,
   // Global Administrator removals are serialized by the engine (last-GA check, then write).
   concurrentActions: true,
@@ -74,7 +68,7 @@ export const adminRoles: StepModule = {
         ctx,
         roleGroups.map((group) => group.groupId),
       ));
-    const keptReason = `kept: ${ctx.target.displayName} holds the last Global Administrator assignment, and removing it would lock the tenant out; add another Global Administrator first`;
+    const keptReason = message('adminRoles.kept', { name: ctx.target.displayName });
 
     const findings: Finding[] = [];
     const candidates: ActionRecord[] = [];
@@ -82,40 +76,40 @@ export const adminRoles: StepModule = {
       const findingId = `active-${index + 1}`;
       const isGa = role.roleDefinitionId === GLOBAL_ADMINISTRATOR_ROLE_ID;
       const kept = isGa && lastGlobalAdmin;
-      findings.push({
-        id: findingId,
-        title: `Active role: ${role.roleName}`,
-        reasons: [
-          `holds ${role.roleName} for ${describeScope(role.directoryScopeId)}`,
-          ...(kept ? [keptReason] : []),
-        ],
-        suspicion: 'high',
-        selectedByDefault: !kept,
-      });
+      findings.push(
+        finding(
+          { id: findingId, suspicion: 'high', selectedByDefault: !kept },
+          message('adminRoles.findingActive', { role: role.roleName }),
+          [
+            message('adminRoles.reasonActive', { role: role.roleName, scope: role.directoryScopeId }),
+            ...(kept ? [keptReason] : []),
+          ],
+        ),
+      );
       if (!kept) {
         candidates.push({
           id: `remove-${findingId}`,
           findingId,
           kind: 'remove-active-role',
-          description: `Remove the active ${role.roleName} role.`,
+          ...described(message('adminRoles.actionActive', { role: role.roleName })),
           payload: { assignment: toJson(role) },
         });
       }
     });
     eligible.forEach((role: RoleEligibility, index) => {
       const findingId = `eligible-${index + 1}`;
-      findings.push({
-        id: findingId,
-        title: `Eligible role (PIM): ${role.roleName}`,
-        reasons: [`can activate ${role.roleName} through Privileged Identity Management at any time`],
-        suspicion: 'high',
-        selectedByDefault: true,
-      });
+      findings.push(
+        finding(
+          { id: findingId, suspicion: 'high', selectedByDefault: true },
+          message('adminRoles.findingEligible', { role: role.roleName }),
+          [message('adminRoles.reasonEligible', { role: role.roleName })],
+        ),
+      );
       candidates.push({
         id: `remove-${findingId}`,
         findingId,
         kind: 'remove-eligible-role',
-        description: `Remove the PIM eligibility for ${role.roleName}.`,
+        ...described(message('adminRoles.actionEligible', { role: role.roleName })),
         payload: { eligibility: toJson(role) },
       });
     });
@@ -124,24 +118,34 @@ export const adminRoles: StepModule = {
       const holdsGa = roles.some((role) => role.roleDefinitionId === GLOBAL_ADMINISTRATOR_ROLE_ID);
       const kept = holdsGa && lastGlobalAdmin;
       const roleNames = roles.map((role) => role.roleName);
-      findings.push({
-        id: findingId,
-        title: `Member of role-assignable group ${group.displayName}`,
-        reasons: [
-          roleNames.length > 0
-            ? `gets ${roleNames.join(', ')} through the group ${group.displayName}`
-            : `${group.displayName} is role-assignable but holds no active role now`,
-          ...(kept ? [keptReason] : []),
-        ],
-        suspicion: roleNames.length > 0 ? 'high' : 'low',
-        selectedByDefault: roleNames.length > 0 && !kept,
-      });
+      findings.push(
+        finding(
+          {
+            id: findingId,
+            suspicion: roleNames.length > 0 ? 'high' : 'low',
+            selectedByDefault: roleNames.length > 0 && !kept,
+          },
+          message('adminRoles.findingGroup', { group: group.displayName }),
+          [
+            roleNames.length > 0
+              ? message('adminRoles.reasonGroupRoles', { roles: roleNames, group: group.displayName })
+              : message('adminRoles.reasonGroupEmpty', { group: group.displayName }),
+            ...(kept ? [keptReason] : []),
+          ],
+        ),
+      );
       if (!kept) {
         candidates.push({
           id: `remove-${findingId}`,
           findingId,
           kind: 'remove-group-membership',
-          description: `Remove ${ctx.target.displayName} from ${group.displayName}${roleNames.length ? ` (${roleNames.join(', ')})` : ''}.`,
+          ...described(
+            message('adminRoles.actionGroup', {
+              name: ctx.target.displayName,
+              group: group.displayName,
+              roles: roleNames,
+            }),
+          ),
           payload: { group: toJson(group), roles: toJson(roles) },
         });
       }
@@ -155,11 +159,8 @@ export const adminRoles: StepModule = {
       (finding) =>
         chosen.has(finding.id) && !candidates.some((candidate) => candidate.findingId === finding.id),
     );
-    if (refused && refused.reasons.some((reason) => reason.startsWith('kept:'))) {
-      throw new PolicyError(
-        'LastGlobalAdministrator',
-        'The last Global Administrator assignment is never removed: add another Global Administrator first.',
-      );
+    if (refused && isKept(refused)) {
+      throw refusal('LastGlobalAdministrator', message('refusal.lastGlobalAdminRole'));
     }
     return candidates.filter(
       (candidate) => candidate.findingId !== undefined && chosen.has(candidate.findingId),
@@ -228,11 +229,16 @@ async function refuseLastGlobalAdmin(ctx: StepContext): Promise<void> {
   const memberships = await ctx.services.users.listGroupMemberships(ctx.target.id);
   const groupIds = memberships.filter((group) => group.isAssignableToRole).map((group) => group.groupId);
   if (await isLastGlobalAdministrator(ctx, groupIds)) {
-    throw new PolicyError(
-      'LastGlobalAdministrator',
-      'The last Global Administrator assignment is never removed: add another Global Administrator first.',
-    );
+    throw refusal('LastGlobalAdministrator', message('refusal.lastGlobalAdminRole'));
   }
+}
+
+/** A finding kept because it is the last Global Administrator (records from before messages say "kept:"). */
+function isKept(candidate: Finding): boolean {
+  return (
+    (candidate.reasonMessages ?? []).some((reason) => reason.code === 'adminRoles.kept') ||
+    candidate.reasons.some((reason) => reason.startsWith('kept:'))
+  );
 }
 
 /** Whether the target still holds what the action removes (same role and scope, or group membership). */

@@ -1,5 +1,7 @@
+import { message } from '../../i18n/message';
+import { described, finding, stepTexts } from './text';
 import type { AuthMethod } from '../../m365/types';
-import { ageInMs, describeAge } from '../time';
+import { ageInMs } from '../time';
 import { authMethodSchema, toJson } from './payloads';
 import type { StepModule } from './types';
 import { z } from 'zod';
@@ -9,27 +11,18 @@ export const RECENT_METHOD_WINDOW_MS = 7 * 24 * 3_600_000;
 
 const payloadSchema = z.object({ method: authMethodSchema });
 
-const KIND_LABEL: Record<AuthMethod['kind'], string> = {
-  password: 'password',
-  phone: 'phone method',
-  email: 'email method',
-  microsoftAuthenticator: 'Microsoft Authenticator',
-  fido2: 'FIDO2 security key',
-  softwareOath: 'software OATH token',
-  temporaryAccessPass: 'Temporary Access Pass',
-  windowsHelloForBusiness: 'Windows Hello for Business',
-  platformCredential: 'platform credential',
-  other: 'sign-in method',
-};
+/** The method as data ("Microsoft Authenticator iPhone 15"); its kind is named per locale. */
+function methodLabel(method: AuthMethod) {
+  return message('authMethods.method', {
+    kind: method.kind,
+    ...(method.detail ? { detail: method.detail } : {}),
+  });
+}
 
 /** Step 8: review authentication methods and remove the attacker's. Never touches the password method. */
 export const authMethods: StepModule = {
   id: 'auth-methods',
-  title: 'Remove suspicious sign-in methods',
-  summary:
-    'An attacker who registered their own phone or authenticator can pass MFA after the password is reset.',
-  manualSteps:
-    'In the Microsoft Entra admin center open the user > Authentication methods and delete the methods the user does not recognise.',
+  ...stepTexts('auth-methods'),
   undoable: false,
   concurrentActions: true,
   // Entra refuses to delete the default method while others exist: it goes after the others.
@@ -41,24 +34,23 @@ export const authMethods: StepModule = {
       (method) => method.kind !== 'password',
     );
     const findings = methods.map((method, index) => {
-      const label = `${KIND_LABEL[method.kind]}${method.detail ? ` ${method.detail}` : ''}`;
+      const label = methodLabel(method);
       const age = ageInMs(method.createdDateTime, now);
       const recent = age !== undefined && age <= RECENT_METHOD_WINDOW_MS;
-      const when =
+      const when = { method: label, then: method.createdDateTime ?? '', now: now.toISOString() };
+      const reason =
         method.createdDateTime === undefined
-          ? 'registration date unknown'
-          : `added ${describeAge(method.createdDateTime, now)}`;
-      return {
-        id: `method-${index + 1}`,
-        title: label,
-        reasons: [
-          recent
-            ? `${label} ${when}: recently added methods are how attackers keep MFA access`
-            : `${label}, ${when}`,
-        ],
-        suspicion: recent ? ('high' as const) : age === undefined ? ('low' as const) : ('none' as const),
-        selectedByDefault: recent,
-      };
+          ? message('authMethods.reasonUnknownDate', { method: label })
+          : message(recent ? 'authMethods.reasonRecent' : 'authMethods.reasonOld', when);
+      return finding(
+        {
+          id: `method-${index + 1}`,
+          suspicion: recent ? ('high' as const) : age === undefined ? ('low' as const) : ('none' as const),
+          selectedByDefault: recent,
+        },
+        label,
+        [reason],
+      );
     });
     return {
       findings,
@@ -66,7 +58,7 @@ export const authMethods: StepModule = {
         id: `delete-method-${index + 1}`,
         findingId: `method-${index + 1}`,
         kind: 'delete-auth-method',
-        description: `Delete the ${KIND_LABEL[method.kind]}${method.detail ? ` ${method.detail}` : ''}.`,
+        ...described(message('authMethods.action', { method: methodLabel(method) })),
         payload: { method: toJson(method) },
       })),
     };

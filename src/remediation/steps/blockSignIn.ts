@@ -1,12 +1,11 @@
+import { message } from '../../i18n/message';
+import { described, finding, stepTexts } from './text';
 import type { StepModule } from './types';
 
 /** Step 1: stop new sign-ins while the account is cleaned (accountEnabled=false). */
 export const blockSignIn: StepModule = {
   id: 'block-sign-in',
-  title: 'Block sign-in',
-  summary: 'Stops the attacker from signing in again while the account is being cleaned.',
-  manualSteps:
-    'In the Microsoft Entra admin center open the user, choose Edit properties and clear "Account enabled".',
+  ...stepTexts('block-sign-in'),
   undoable: true,
   locksOutTarget: true,
 
@@ -15,22 +14,18 @@ export const blockSignIn: StepModule = {
     if (!user.accountEnabled) return { findings: [], candidates: [] };
     return {
       findings: [
-        {
-          id: 'sign-in-enabled',
-          title: 'Sign-in is allowed',
-          reasons: [
-            `${user.displayName} can still sign in, and so can anyone who has the password or a session.`,
-          ],
-          suspicion: 'high',
-          selectedByDefault: true,
-        },
+        finding(
+          { id: 'sign-in-enabled', suspicion: 'high', selectedByDefault: true },
+          message('blockSignIn.finding'),
+          [message('blockSignIn.reason', { name: user.displayName })],
+        ),
       ],
       candidates: [
         {
           id: 'block-sign-in',
           findingId: 'sign-in-enabled',
           kind: 'set-account-enabled',
-          description: `Block sign-in for ${user.displayName} (accountEnabled = false).`,
+          ...described(message('blockSignIn.action', { name: user.displayName })),
           payload: { before: { accountEnabled: true } },
         },
       ],

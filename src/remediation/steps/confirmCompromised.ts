@@ -1,3 +1,5 @@
+import { message } from '../../i18n/message';
+import { described, finding, stepTexts } from './text';
 import type { StepModule } from './types';
 
 const CONFIRMED = 'confirmedCompromised';
@@ -5,11 +7,7 @@ const CONFIRMED = 'confirmedCompromised';
 /** Step 11: tell Identity Protection (Entra ID P2) the user is compromised, so risk policies apply. */
 export const confirmCompromised: StepModule = {
   id: 'confirm-compromised',
-  title: 'Confirm user compromised',
-  summary:
-    'Marks the user as compromised in Identity Protection so risk-based policies and reports treat it as such.',
-  manualSteps:
-    'In the Microsoft Entra admin center open Protection > Identity Protection > Risky users, select the user and choose "Confirm user compromised" (needs Microsoft Entra ID P2).',
+  ...stepTexts('confirm-compromised'),
   undoable: false,
 
   async discover(ctx) {
@@ -17,24 +15,22 @@ export const confirmCompromised: StepModule = {
     if (risky?.riskState === CONFIRMED) return { findings: [], candidates: [] };
     return {
       findings: [
-        {
-          id: 'not-confirmed',
-          title: 'Not yet confirmed as compromised',
-          reasons: [
+        finding(
+          { id: 'not-confirmed', suspicion: 'medium', selectedByDefault: true },
+          message('confirm.finding'),
+          [
             risky
-              ? `Identity Protection rates the user ${risky.riskLevel} risk (${risky.riskState})`
-              : 'Identity Protection has no risk record for the user',
+              ? message('confirm.reasonRisk', { level: risky.riskLevel, state: risky.riskState })
+              : message('confirm.reasonNoRecord'),
           ],
-          suspicion: 'medium',
-          selectedByDefault: true,
-        },
+        ),
       ],
       candidates: [
         {
           id: 'confirm-compromised',
           findingId: 'not-confirmed',
           kind: 'confirm-compromised',
-          description: `Confirm ${ctx.target.displayName} as compromised in Identity Protection (risk level becomes high).`,
+          ...described(message('confirm.action', { name: ctx.target.displayName })),
           payload: {},
         },
       ],

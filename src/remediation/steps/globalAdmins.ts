@@ -1,6 +1,9 @@
 import type { RoleAssignment } from '../../m365/types';
 import { m365Code } from '../errors';
-import { PolicyError } from '../contract';
+import { STEP_IDS, refusal } from '../contract';
+import { english } from '../../i18n/findings';
+import { message } from '../../i18n/message';
+import type { Message } from '../../i18n/message';
 import type { StepContext } from './types';
 
 /** Built-in role ids equal their template ids in Entra. */
@@ -54,6 +57,12 @@ export async function roleGroupsOf(ctx: StepContext): Promise<string[]> {
   return memberships.filter((group) => group.isAssignableToRole).map((group) => group.groupId);
 }
 
+/** A step's title as data (callers name the step by its English title). */
+function titleMessage(stepTitle: string): Message | string {
+  const id = STEP_IDS.find((step) => english(message(`steps.${step}.title`)) === stepTitle);
+  return id === undefined ? stepTitle : message(`steps.${id}.title`);
+}
+
 /**
  * Refuses a step that would leave the tenant without a Global Administrator who can sign in:
  * blocking, resetting or signing out the last one. Reads everything afresh.
@@ -75,8 +84,11 @@ export async function assertNotLastUsableGlobalAdministrator(
     assignments,
   );
   if (others.length > 0) return;
-  throw new PolicyError(
+  throw refusal(
     'LastGlobalAdministrator',
-    `${stepTitle} refused: ${ctx.target.displayName} is the last Global Administrator who can sign in (every other one is disabled, being contained, or assigned only through a group), so this would lock the tenant out. Enable or add another Global Administrator first, or use your break-glass procedure.`,
+    message('refusal.lastGlobalAdminLockout', {
+      step: titleMessage(stepTitle),
+      name: ctx.target.displayName,
+    }),
   );
 }

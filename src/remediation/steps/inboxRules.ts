@@ -1,7 +1,5 @@
 import type { InboxRule, InboxRuleDefinition, WellKnownFolder } from '../../m365/types';
 import { HIDING_WELL_KNOWN_FOLDERS, identityFromPath } from '../../m365/mailRulesClient';
-import { renderMessage } from '../../i18n/findings';
-import type { Message } from '../../i18n/message';
 import { message } from '../../i18n/message';
 import type { Finding } from '../contract';
 import type { ActionRecord } from '../storage';
@@ -9,6 +7,7 @@ import { m365Code } from '../errors';
 import { folderPath } from '../rules/folders';
 import { scoreInboxRule } from '../rules/scoreInboxRule';
 import { inboxRuleSchema, toJson } from './payloads';
+import { described, finding, stepTexts } from './text';
 import type { StepContext, StepModule } from './types';
 
 const SUSPICION_ORDER = { high: 0, medium: 1, low: 2, none: 3 } as const;
@@ -30,9 +29,6 @@ function definitionOf(rule: InboxRule): InboxRuleDefinition {
     actions: rule.actions,
   };
 }
-
-/** English rendering kept beside the data for logs, audit and stored records. */
-const english = (value: Message): string => renderMessage(value, 'en');
 
 /**
  * The tenant's accepted domains (Graph GET /domains) on top of the ones configured: forwarding to
@@ -89,10 +85,7 @@ function withFolderIdentities(rules: InboxRule[], wellKnown: WellKnownFolder[]):
 /** Step 5: inbox rules, hidden ones included (Exchange Get-InboxRule -IncludeHidden). */
 export const inboxRules: StepModule = {
   id: 'inbox-rules',
-  title: 'Remove suspicious inbox rules',
-  summary: english(message('inboxRules.summary')),
-  summaryMessage: message('inboxRules.summary'),
-  manualSteps: english(message('inboxRules.manual')),
+  ...stepTexts('inbox-rules'),
   undoable: true,
   concurrentActions: true,
 
@@ -113,15 +106,11 @@ export const inboxRules: StepModule = {
         code: m365Code(error) ?? 'error',
         mailbox: ctx.target.userPrincipalName,
       });
-      findings.push({
-        id: 'hidden-rules-unchecked',
-        title: english(title),
-        titleMessage: title,
-        reasons: [english(reason)],
-        reasonMessages: [reason],
-        suspicion: 'medium',
-        selectedByDefault: false,
-      });
+      findings.push(
+        finding({ id: 'hidden-rules-unchecked', suspicion: 'medium', selectedByDefault: false }, title, [
+          reason,
+        ]),
+      );
     }
     const [tenantDomains, wellKnown] = await beside;
     const context = { tenantDomains };
@@ -134,22 +123,24 @@ export const inboxRules: StepModule = {
       const label = { name: rule.name, hidden: rule.hidden ? 1 : 0 };
       const title = message('inboxRules.findingRule', label);
       const description = message('inboxRules.deleteRule', label);
-      findings.push({
-        id: findingId,
-        title: english(title),
-        titleMessage: title,
-        reasons: score.reasons.map(english),
-        reasonMessages: score.reasons,
-        suspicion: score.suspicion,
-        // Exchange's own rules are never proposed for deletion, whatever they score.
-        selectedByDefault: !score.systemRule && (score.suspicion === 'high' || score.suspicion === 'medium'),
-      });
+      findings.push(
+        finding(
+          {
+            id: findingId,
+            suspicion: score.suspicion,
+            // Exchange's own rules are never proposed for deletion, whatever they score.
+            selectedByDefault:
+              !score.systemRule && (score.suspicion === 'high' || score.suspicion === 'medium'),
+          },
+          title,
+          score.reasons,
+        ),
+      );
       candidates.push({
         id: `delete-${findingId}`,
         findingId,
         kind: 'delete-inbox-rule',
-        description: english(description),
-        descriptionMessage: description,
+        ...described(description),
         payload: { rule: toJson(rule) },
       });
     });

@@ -1,3 +1,5 @@
+import { message } from '../../i18n/message';
+import { described, finding, stepTexts } from './text';
 import type { MailboxDelegate } from '../../m365/types';
 import { isInsideTenant } from '../rules/scoreInboxRule';
 import { delegateSchema, toJson } from './payloads';
@@ -5,12 +7,6 @@ import type { StepContext, StepModule } from './types';
 import { z } from 'zod';
 
 const payloadSchema = z.object({ delegate: delegateSchema });
-
-const RIGHT_MEANING: Record<MailboxDelegate['right'], string> = {
-  FullAccess: 'can open the mailbox and read all mail',
-  SendAs: 'can send mail as the user',
-  SendOnBehalf: 'can send mail on behalf of the user',
-};
 
 function sameDelegate(a: MailboxDelegate, b: MailboxDelegate): boolean {
   return a.right === b.right && a.trustee.toLowerCase() === b.trustee.toLowerCase();
@@ -29,10 +25,7 @@ async function listDelegates(ctx: StepContext): Promise<MailboxDelegate[]> {
 /** Step 10: FullAccess, SendAs and SendOnBehalf delegates (Exchange mailbox and recipient permissions). */
 export const mailboxDelegates: StepModule = {
   id: 'mailbox-delegates',
-  title: 'Remove mailbox delegates',
-  summary: 'A delegate added by the attacker keeps reading or sending from the mailbox with another account.',
-  manualSteps:
-    'In the Exchange admin center open the mailbox > Mailbox delegation and remove unknown delegates (or Remove-MailboxPermission / Remove-RecipientPermission).',
+  ...stepTexts('mailbox-delegates'),
   undoable: true,
   concurrentActions: true,
 
@@ -42,23 +35,26 @@ export const mailboxDelegates: StepModule = {
       findings: delegates.map((delegate, index) => {
         const outside =
           delegate.trustee.includes('@') && !isInsideTenant(delegate.trustee, ctx.tenantDomains);
-        return {
-          id: `delegate-${index + 1}`,
-          title: `${delegate.trustee} has ${delegate.right}`,
-          reasons: [
-            `${delegate.trustee} ${RIGHT_MEANING[delegate.right]} (${delegate.right})`,
-            ...(outside ? ['the delegate is outside the tenant'] : []),
-            'confirm with the user that they added this delegate',
+        const who = { trustee: delegate.trustee, right: delegate.right };
+        return finding(
+          {
+            id: `delegate-${index + 1}`,
+            suspicion: outside ? ('high' as const) : ('medium' as const),
+            selectedByDefault: true,
+          },
+          message('delegates.finding', who),
+          [
+            message('delegates.reasonRight', who),
+            ...(outside ? [message('delegates.outside')] : []),
+            message('delegates.confirm'),
           ],
-          suspicion: outside ? ('high' as const) : ('medium' as const),
-          selectedByDefault: true,
-        };
+        );
       }),
       candidates: delegates.map((delegate, index) => ({
         id: `remove-delegate-${index + 1}`,
         findingId: `delegate-${index + 1}`,
         kind: 'remove-delegate',
-        description: `Remove ${delegate.right} from ${delegate.trustee}.`,
+        ...described(message('delegates.action', { trustee: delegate.trustee, right: delegate.right })),
         payload: { delegate: toJson(delegate) },
       })),
     };

@@ -1,3 +1,5 @@
+import { message } from '../../i18n/message';
+import { described, finding, stepTexts } from './text';
 import type { MailboxForwarding } from '../../m365/types';
 import type { Finding } from '../contract';
 import type { ActionRecord } from '../storage';
@@ -27,54 +29,48 @@ async function readForwarding(ctx: StepContext): Promise<MailboxForwarding> {
 /** Step 4: mailbox-level forwarding (Exchange Set-Mailbox), which Graph cannot see. */
 export const mailboxForwarding: StepModule = {
   id: 'mailbox-forwarding',
-  title: 'Remove mailbox forwarding',
-  summary: 'Attackers forward all mail to an address they control to keep reading it after they lose access.',
-  manualSteps:
-    'In the Exchange admin center open the mailbox, Mail flow settings > Email forwarding, and turn forwarding off (or Set-Mailbox -ForwardingSmtpAddress $null -ForwardingAddress $null).',
+  ...stepTexts('mailbox-forwarding'),
   undoable: true,
 
   async discover(ctx) {
     const current = await readForwarding(ctx);
-    const domains = ctx.tenantDomains.join(', ') || 'the tenant';
-    const keepsCopy = current.deliverToMailboxAndForward
-      ? 'a copy stays in the mailbox'
-      : 'no copy stays in the mailbox';
+    const domains = ctx.tenantDomains;
+    const keepsCopy = current.deliverToMailboxAndForward ? 1 : 0;
     const findings: Finding[] = [];
     const candidates: ActionRecord[] = [];
     const before = toJson(current);
     if (current.forwardingSmtpAddress) {
       const address = extractAddress(stripSmtpPrefix(current.forwardingSmtpAddress));
       const outside = !isInsideTenant(address, ctx.tenantDomains);
-      findings.push({
-        id: 'forwarding-smtp',
-        title: `Forwards all mail to ${address}`,
-        reasons: [
-          `forwards all mail to ${address} (${outside ? 'outside' : 'inside'} ${domains}); ${keepsCopy}`,
-        ],
-        suspicion: outside ? 'high' : 'medium',
-        selectedByDefault: true,
-      });
+      findings.push(
+        finding(
+          { id: 'forwarding-smtp', suspicion: outside ? 'high' : 'medium', selectedByDefault: true },
+          message('forwarding.finding', { address }),
+          [message('forwarding.reasonSmtp', { address, outside: outside ? 1 : 0, domains, keepsCopy })],
+        ),
+      );
       candidates.push({
         id: 'clear-forwarding-smtp',
         findingId: 'forwarding-smtp',
         kind: 'clear-forwarding',
-        description: `Stop forwarding to ${address} (ForwardingSmtpAddress = $null).`,
+        ...described(message('forwarding.action', { address, field: 'ForwardingSmtpAddress' })),
         payload: { field: 'forwardingSmtpAddress', before },
       });
     }
     if (current.forwardingAddress) {
-      findings.push({
-        id: 'forwarding-recipient',
-        title: `Forwards all mail to ${current.forwardingAddress}`,
-        reasons: [`forwards all mail to the recipient ${current.forwardingAddress}; ${keepsCopy}`],
-        suspicion: 'medium',
-        selectedByDefault: true,
-      });
+      const address = current.forwardingAddress;
+      findings.push(
+        finding(
+          { id: 'forwarding-recipient', suspicion: 'medium', selectedByDefault: true },
+          message('forwarding.finding', { address }),
+          [message('forwarding.reasonRecipient', { address, keepsCopy })],
+        ),
+      );
       candidates.push({
         id: 'clear-forwarding-recipient',
         findingId: 'forwarding-recipient',
         kind: 'clear-forwarding',
-        description: `Stop forwarding to ${current.forwardingAddress} (ForwardingAddress = $null).`,
+        ...described(message('forwarding.action', { address, field: 'ForwardingAddress' })),
         payload: { field: 'forwardingAddress', before },
       });
     }

@@ -1,3 +1,6 @@
+import { english } from '../../i18n/findings';
+import { message } from '../../i18n/message';
+import { described, finding, stepTexts } from './text';
 import type { ApproveStepOptions } from '../contract';
 import { generatePassword } from '../password';
 import type { StepModule } from './types';
@@ -15,10 +18,7 @@ function credentialKindOf(payload: unknown): 'password' | 'temporaryAccessPass' 
 /** Step 3: a new random password (force change) or a Temporary Access Pass, handed once to the approver. */
 export const resetPassword: StepModule = {
   id: 'reset-password',
-  title: 'Reset password',
-  summary: 'The attacker may know the current password; replace it with one only the responder receives.',
-  manualSteps:
-    'In the Microsoft Entra admin center open the user and choose "Reset password"; give the new password to the user in person or by phone, never by email.',
+  ...stepTexts('reset-password'),
   undoable: false,
   locksOutTarget: true,
   deliversSecret: true,
@@ -26,35 +26,37 @@ export const resetPassword: StepModule = {
   async discover(ctx) {
     const { target } = ctx;
     if (target.onPremisesSyncEnabled) {
+      const guidance = message('resetPassword.manualSynced', { name: target.displayName });
       return {
         findings: [],
         candidates: [],
-        manualGuidance: `${target.displayName}'s account is synchronised from on-premises Active Directory, so the password must be reset there (Active Directory Users and Computers, or Set-ADAccountPassword -Reset) and then synced by Microsoft Entra Connect. The same applies to users of a federated domain: reset at the identity provider. Meanwhile, block sign-in and revoke sessions here.`,
+        manualGuidance: english(guidance),
+        manualGuidanceMessage: guidance,
       };
     }
     if (target.userType === 'Guest') {
+      const guidance = message('resetPassword.manualGuest', { name: target.displayName });
       return {
         findings: [],
         candidates: [],
-        manualGuidance: `${target.displayName} is a guest: the password belongs to their home organisation, whose administrators must reset it. Here, block sign-in and revoke sessions; contact the guest's organisation.`,
+        manualGuidance: english(guidance),
+        manualGuidanceMessage: guidance,
       };
     }
     return {
       findings: [
-        {
-          id: 'password-known',
-          title: 'The attacker may know the password',
-          reasons: ['A compromised password stays usable until it is changed.'],
-          suspicion: 'high',
-          selectedByDefault: true,
-        },
+        finding(
+          { id: 'password-known', suspicion: 'high', selectedByDefault: true },
+          message('resetPassword.finding'),
+          [message('resetPassword.reason')],
+        ),
       ],
       candidates: [
         {
           id: 'reset-credential',
           findingId: 'password-known',
           kind: 'reset-password',
-          description: `Set a new random password for ${target.displayName}, to be changed at next sign-in; meant for the approver only, never stored.`,
+          ...described(message('resetPassword.actionPassword', { name: target.displayName })),
           payload: { credentialKind: 'password' },
         },
       ],
@@ -67,10 +69,9 @@ export const resetPassword: StepModule = {
       .filter((candidate) => candidate.findingId === undefined || selection.includes(candidate.findingId))
       .map((candidate) => ({
         ...candidate,
-        description:
-          kind === 'temporaryAccessPass'
-            ? `Create a one-time Temporary Access Pass (${TAP_LIFETIME_MINUTES} minutes, replacing any existing one); meant for the approver only, never stored.`
-            : candidate.description,
+        ...(kind === 'temporaryAccessPass'
+          ? described(message('resetPassword.actionTap', { minutes: TAP_LIFETIME_MINUTES }))
+          : {}),
         payload: { credentialKind: kind },
       }));
   },

@@ -1,3 +1,5 @@
+import { message } from '../../i18n/message';
+import { described, finding, stepTexts } from './text';
 import type { StepModule } from './types';
 
 /** Graph may record the revocation with whole seconds and its clock may differ slightly from ours. */
@@ -6,31 +8,25 @@ const CLOCK_SKEW_MS = 2 * 60_000;
 /** Step 2: invalidate refresh tokens and session cookies (revokeSignInSessions). */
 export const revokeSessions: StepModule = {
   id: 'revoke-sessions',
-  title: 'Revoke sign-in sessions',
-  summary: 'Signs the attacker out everywhere: existing refresh tokens and session cookies stop working.',
-  manualSteps: 'In the Microsoft Entra admin center open the user and choose "Revoke sessions".',
+  ...stepTexts('revoke-sessions'),
   undoable: false,
   locksOutTarget: true,
 
   async discover(ctx) {
     return {
       findings: [
-        {
-          id: 'sessions-valid',
-          title: 'Existing sessions stay valid',
-          reasons: [
-            'Tokens issued before the password reset keep working until they are revoked (refresh tokens last up to 90 days).',
-          ],
-          suspicion: 'high',
-          selectedByDefault: true,
-        },
+        finding(
+          { id: 'sessions-valid', suspicion: 'high', selectedByDefault: true },
+          message('revokeSessions.finding'),
+          [message('revokeSessions.reason')],
+        ),
       ],
       candidates: [
         {
           id: 'revoke-sessions',
           findingId: 'sessions-valid',
           kind: 'revoke-sessions',
-          description: `Revoke all sign-in sessions of ${ctx.target.displayName}.`,
+          ...described(message('revokeSessions.action', { name: ctx.target.displayName })),
           payload: {},
         },
       ],

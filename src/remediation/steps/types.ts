@@ -18,6 +18,8 @@ export interface Discovery {
   candidates: ActionRecord[];
   /** Set when the step cannot be automated for this target: what to do by hand. */
   manualGuidance?: string;
+  /** The guidance as data, rendered per locale at the edge. */
+  manualGuidanceMessage?: Message;
 }
 
 export interface ExecuteResult {
@@ -43,6 +45,8 @@ export interface StepModule {
   summaryMessage?: Message;
   /** What a responder does by hand when Remediator may not read or write this (403). */
   manualSteps: string;
+  /** The manual steps as data, for rendering in the reader's language. */
+  manualStepsMessage?: Message;
   undoable: boolean;
   /**
    * The action hands a secret to the approver. After a crash its secret is lost, so the

@@ -1,3 +1,5 @@
+import { message } from '../../i18n/message';
+import { described, finding, stepTexts } from './text';
 import { z } from 'zod';
 import type { StepContext, StepModule } from './types';
 
@@ -16,30 +18,24 @@ async function blockedEntries(ctx: StepContext) {
 /** Step 6: remove the user from the restricted users list (Exchange Remove-BlockedSenderAddress). */
 export const unblockSending: StepModule = {
   id: 'unblock-sending',
-  title: 'Unblock sending',
-  summary:
-    'Microsoft blocks accounts that sent spam; once the account is clean the user must be able to send again.',
-  manualSteps:
-    'In the Microsoft Defender portal open Email & collaboration > Review > Restricted entities and release the user (or Remove-BlockedSenderAddress -SenderAddress <user>).',
+  ...stepTexts('unblock-sending'),
   undoable: false,
 
   async discover(ctx) {
     const entries = await blockedEntries(ctx);
     return {
-      findings: entries.map((entry, index) => ({
-        id: `blocked-${index + 1}`,
-        title: `${entry.senderAddress} is blocked from sending`,
-        reasons: [
-          `on the restricted users list${entry.reason ? ` (reason: ${entry.reason})` : ''}; Microsoft limits how often one account can be released, so release it after the other steps`,
-        ],
-        suspicion: 'high',
-        selectedByDefault: true,
-      })),
+      findings: entries.map((entry, index) =>
+        finding(
+          { id: `blocked-${index + 1}`, suspicion: 'high', selectedByDefault: true },
+          message('unblockSending.finding', { address: entry.senderAddress }),
+          [message('unblockSending.reason', entry.reason ? { reason: entry.reason } : {})],
+        ),
+      ),
       candidates: entries.map((entry, index) => ({
         id: `unblock-${index + 1}`,
         findingId: `blocked-${index + 1}`,
         kind: 'remove-blocked-sender',
-        description: `Release ${entry.senderAddress} from the restricted users list.`,
+        ...described(message('unblockSending.action', { address: entry.senderAddress })),
         payload: { senderAddress: entry.senderAddress },
       })),
     };

@@ -1,7 +1,16 @@
 import type { Actor, IncidentView, StepView } from '../../remediation/contract';
 import type { Strings } from '../i18n';
 import { undoStringsFor } from '../i18n/undo';
-import { actionText, findingReasons, findingTitle, localeOf, stepSummaryText } from '../../i18n/findings';
+import {
+  actionText,
+  errorText,
+  findingReasons,
+  findingTitle,
+  localeOf,
+  manualGuidanceText,
+  remedyText,
+  stepSummaryText,
+} from '../../i18n/findings';
 import type { Locale } from '../../i18n/findings';
 import { incidentCardVersion, stepCardVersion } from './cardVersion';
 import type {
@@ -126,7 +135,7 @@ function changeList(
     changesHeading: labels.whatChanged,
     changes: step.results.map((result) => {
       const what = descriptions.get(result.actionId) ?? result.actionId;
-      const why = result.outcome === 'failed' && result.error ? ` (${result.error.message})` : '';
+      const why = result.outcome === 'failed' && result.error ? ` (${errorText(result.error, locale)})` : '';
       return { text: `${strings.resultOutcome[result.outcome]}: ${what}${why}` };
     }),
   };
@@ -187,10 +196,10 @@ export function buildStepCard(
     findings,
     ...changeList(step, selectable, strings, locale),
     nothingToDo: step.nothingToDo ? labels.nothingToDo : '',
-    manualGuidance: step.manualGuidance ?? '',
+    manualGuidance: manualGuidanceText(step, locale),
     offerCredentialKind: canAct && step.id === 'reset-password' && !step.manualGuidance,
-    errorMessage: step.status === 'failed' ? (step.error?.message ?? '') : '',
-    errorRemedy: step.status === 'failed' ? (step.error?.remedy ?? '') : '',
+    errorMessage: step.status === 'failed' && step.error ? errorText(step.error, locale) : '',
+    errorRemedy: step.status === 'failed' && step.error ? remedyText(step.error, locale) : '',
     who,
     notice,
     canApprove: canAct,

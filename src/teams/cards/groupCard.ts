@@ -1,6 +1,7 @@
 import type { GroupProgress, StepStatus } from '../../remediation/contract';
 import type { GroupMember } from '../cardRegistry';
 import type { CardContext } from './builders';
+import { errorText, localeOf } from '../../i18n/findings';
 import { groupCardVersion } from './cardVersion';
 import type { GroupCardData } from './templates';
 
@@ -29,7 +30,8 @@ export function buildGroupCard(
   const names = new Map(state.members.map((member) => [member.userPrincipalName.toLowerCase(), member]));
   const failed = progress.failures.map((failure) => {
     const who = names.get(failure.target.toLowerCase())?.displayName ?? failure.target;
-    return { text: `${who} · ${strings.stepTitles[failure.stepId]}: ${failure.message}` };
+    const why = errorText(failure, localeOf(context.localeTag));
+    return { text: `${who} · ${strings.stepTitles[failure.stepId]}: ${why}` };
   });
   const waiting = byStatus['awaiting-approval'] + byStatus.open;
   const pendingSteps = progress.steps.some((step) => step.counts.pending > 0);
