@@ -62,8 +62,12 @@ export const NB_OPERATIONS: Record<string, string> = {
   'exchange.addRecipientPermission': 'gjenopprette en SendAs-delegat (angring)',
 };
 
-const what = (p: Params, locale: 'en' | 'nb-NO'): string =>
-  locale === 'en' ? plain(p.what) : (NB_OPERATIONS[plain(p.operation)] ?? plain(p.what));
+/** The operation in the locale: the English description, or its Norwegian name by operation. */
+function what(p: Params, locale: 'en' | 'nb-NO'): string {
+  const english = plain(p.what);
+  const norwegian = NB_OPERATIONS[plain(p.operation)];
+  return locale === 'en' ? english : (norwegian ?? english);
+}
 
 const saidEn = (p: Params): string =>
   p.service === undefined ? '' : ` The service said: ${plain(p.service)}`;
@@ -145,7 +149,7 @@ const EN: Record<string, Render> = {
   'm365.unexpectedShape': (p) =>
     `Unexpected answer shape while trying to ${what(p, 'en')}: ${plain(p.issue)}.`,
   'm365.remedy.unexpectedShape': () => 'The API may have changed; report this with the request id.',
-  'm365.invalidInput': (p) => plain(p.issue),
+  'm365.invalidInput': (p) => `Could not ${what(p, 'en')}: a value was not valid (${plain(p.issue)}).`,
   'm365.remedy.invalidInput': () => 'Check the value passed in; nothing was sent to Microsoft 365.',
 };
 

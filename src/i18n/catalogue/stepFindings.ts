@@ -277,11 +277,11 @@ const NB: Record<string, Render> = {
   'signIns.findingSuccess': (p, _r, locale) => {
     const count = Number(p.count);
     const cities = plain(p.cities);
-    return `${count} vellykket${s(count, '', 'e')} pålogging${s(count, '', 'er')} fra ${regionName(p.country, locale)}${cities ? ` (${cities})` : ''}`;
+    return `${count} ${s(count, 'vellykket', 'vellykkede')} pålogging${s(count, '', 'er')} fra ${regionName(p.country, locale)}${cities ? ` (${cities})` : ''}`;
   },
   'signIns.findingFailure': (p, _r, locale) => {
     const count = Number(p.count);
-    return `${count} mislykket${s(count, '', 'e')} pålogging${s(count, '', 'er')} fra ${regionName(p.country, locale)}`;
+    return `${count} ${s(count, 'mislykket', 'mislykkede')} pålogging${s(count, '', 'er')} fra ${regionName(p.country, locale)}`;
   },
   'signIns.reasonUnusual': (p, _r, locale) =>
     `uvanlig land: brukeren logger vanligvis på fra ${p.usual === undefined ? 'et annet sted' : regionName(p.usual, locale)}`,
