@@ -12,11 +12,13 @@ import {
   toBlockedSender,
   toExchangeInboxRule,
 } from './exchange/wire';
+import { RULE_CHANGE_OPERATIONS, auditRecordWire, toInboxRuleChange } from './exchange/auditLog';
 import type { OperationName } from './operations';
 import type {
   BlockedSender,
   ExchangeClient,
   InboxRule,
+  InboxRuleChange,
   InboxRuleDefinition,
   Mailbox,
   MailboxDelegate,
@@ -126,6 +128,33 @@ export class InvokeCommandExchangeClient implements ExchangeClient {
 
   removeInboxRule(mailbox: string, identity: string): Promise<WriteResult> {
     return this.ruleCommand('exchange.removeInboxRule', 'Remove-InboxRule', mailbox, identity);
+  }
+
+  /**
+   * Search-UnifiedAuditLog for the owner's New-InboxRule and Set-InboxRule records. The audit log
+   * can take from 30 minutes to a day to show an event, so a missing record proves nothing.
+   */
+  async listInboxRuleChanges(
+    mailbox: string,
+    window: { start: string; end: string },
+  ): Promise<InboxRuleChange[]> {
+    const operation = 'exchange.searchUnifiedAuditLog';
+    const identity = requireText(operation, mailbox, 'Mailbox');
+    const { value, requestId } = await this.transport.run(
+      operation,
+      'Search-UnifiedAuditLog',
+      {
+        StartDate: window.start,
+        EndDate: window.end,
+        UserIds: [identity],
+        Operations: [...RULE_CHANGE_OPERATIONS],
+        ResultSize: 5000,
+      },
+      identity,
+    );
+    return this.parseAll(operation, auditRecordWire, value, requestId)
+      .map(toInboxRuleChange)
+      .filter((change): change is InboxRuleChange => change !== undefined);
   }
 
   async createInboxRule(mailbox: string, rule: InboxRuleDefinition): Promise<InboxRule & WriteResult> {

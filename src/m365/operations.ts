@@ -294,6 +294,13 @@ export const OPERATIONS = {
     directoryRole: EXCHANGE_ROLE,
     whenWithheld: 'Undo fails; the card shows the saved rule to re-create by hand.',
   },
+  'exchange.searchUnifiedAuditLog': {
+    description: 'read when inbox rules were created or changed (audit log)',
+    call: 'InvokeCommand Search-UnifiedAuditLog -StartDate -EndDate -UserIds -Operations New-InboxRule,Set-InboxRule',
+    permissions: EXCHANGE_PERMISSION,
+    directoryRole: `${EXCHANGE_ROLE} holding the View-Only Audit Logs role`,
+    whenWithheld: 'Rules are scored without their creation time; nothing else changes.',
+  },
   'exchange.getBlockedSenderAddress': {
     description: 'list users blocked from sending',
     call: 'InvokeCommand Get-BlockedSenderAddress [-SenderAddress]',

@@ -130,6 +130,15 @@ export interface InboxRule {
   changedDateTime?: string;
 }
 
+/** An inbox rule created or changed, from the unified audit log (Search-UnifiedAuditLog). */
+export interface InboxRuleChange {
+  /** The rule's name (New-InboxRule -Name) or identity (Set-InboxRule -Identity, without the mailbox part). */
+  rule: string;
+  operation: string;
+  /** When it happened (UTC, ISO). */
+  at: string;
+}
+
 /** Parameters to re-create a rule on undo (Exchange New-InboxRule). */
 export type InboxRuleDefinition = Omit<InboxRule, 'id' | 'source' | 'hidden' | 'readOnly'>;
 
@@ -305,6 +314,8 @@ export interface ExchangeClient {
   enableInboxRule(mailbox: string, identity: string): Promise<WriteResult>;
   removeInboxRule(mailbox: string, identity: string): Promise<WriteResult>;
   createInboxRule(mailbox: string, rule: InboxRuleDefinition): Promise<InboxRule & WriteResult>;
+  /** New-InboxRule / Set-InboxRule audit records of the mailbox's owner between two times. */
+  listInboxRuleChanges(mailbox: string, window: { start: string; end: string }): Promise<InboxRuleChange[]>;
   listBlockedSenders(): Promise<BlockedSender[]>;
   removeBlockedSender(senderAddress: string): Promise<WriteResult>;
   listDelegates(mailbox: string): Promise<MailboxDelegate[]>;

@@ -248,6 +248,12 @@ const inboxRuleSchema = z.object({
   }),
   /** Exchange ExceptIf… / Graph exceptions. */
   exceptions: rulePredicatesSchema.nullable().default(null),
+  /**
+   * When the rule was created / last changed. Get-InboxRule and Graph do not show either; the
+   * simulator serves them as the unified audit log's New-InboxRule / Set-InboxRule records.
+   */
+  createdDateTime: dateTime.optional(),
+  changedDateTime: dateTime.optional(),
   actions: z
     .object({
       forwardTo: z.array(emailAddress).default([]),

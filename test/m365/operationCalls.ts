@@ -201,6 +201,12 @@ export const operationCalls: Array<[OperationName, string, (s: M365ServiceLayer)
   ['exchange.enableInboxRule', 'Exchange.ManageAsApp', (s) => s.exchange.enableInboxRule(MEGAN, '1')],
   ['exchange.removeInboxRule', 'Exchange.ManageAsApp', (s) => s.exchange.removeInboxRule(MEGAN, '1')],
   ['exchange.newInboxRule', 'Exchange.ManageAsApp', (s) => s.exchange.createInboxRule(MEGAN, rule)],
+  [
+    'exchange.searchUnifiedAuditLog',
+    'Exchange.ManageAsApp',
+    (s) =>
+      s.exchange.listInboxRuleChanges(MEGAN, { start: '2026-01-01T00:00:00Z', end: '2026-01-02T00:00:00Z' }),
+  ],
   ['exchange.getBlockedSenderAddress', 'Exchange.ManageAsApp', (s) => s.exchange.listBlockedSenders()],
   [
     'exchange.removeBlockedSenderAddress',

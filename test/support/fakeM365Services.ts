@@ -11,6 +11,7 @@ import type {
   DirectoryUser,
   GroupMembership,
   InboxRule,
+  InboxRuleChange,
   M365Services,
   MailboxDelegate,
   MailboxForwarding,
@@ -76,6 +77,8 @@ interface FakeState {
   signIns: Record<string, SignInEvent[]>;
   /** Graph GET /domains. */
   acceptedDomains?: string[];
+  /** The unified audit log's New-/Set-InboxRule records, by mailbox. */
+  ruleChanges?: Record<string, InboxRuleChange[]>;
 }
 
 function ago(now: Date, ms: number): string {
@@ -596,6 +599,14 @@ export class FakeM365 {
         return (this.state.rules[this.mailboxKey(mailbox)] ?? [])
           .filter((r) => options.includeHidden || !r.hidden)
           .map((r) => ({ ...r }));
+      },
+      listInboxRuleChanges: async (mailbox, window) => {
+        this.record('exchange.searchUnifiedAuditLog', false, mailbox, window);
+        const start = Date.parse(window.start);
+        const end = Date.parse(window.end);
+        return (this.state.ruleChanges?.[this.mailboxKey(mailbox)] ?? []).filter(
+          (change) => Date.parse(change.at) >= start && Date.parse(change.at) <= end,
+        );
       },
       disableInboxRule: async (mailbox, identity) => {
         this.record('exchange.disableInboxRule', true, mailbox, identity);

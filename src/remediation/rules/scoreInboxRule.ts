@@ -481,7 +481,12 @@ export function scoreInboxRule(rule: InboxRule, context: ScoreContext): RuleScor
   }
   if (score > 0 && insideWindow(rule.changedDateTime, context.compromiseWindow)) {
     score += POINTS_FOR.low;
-    reasons.push(message('rule.changedInWindow', { at: rule.changedDateTime ?? '' }));
+    reasons.push(
+      message('rule.changedInWindow', {
+        at: rule.changedDateTime ?? '',
+        since: context.compromiseWindow?.start ?? '',
+      }),
+    );
   }
 
   let suspicion = levelFor(score);

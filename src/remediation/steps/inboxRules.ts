@@ -5,7 +5,10 @@ import type { Finding } from '../contract';
 import type { ActionRecord } from '../storage';
 import { m365Code } from '../errors';
 import { folderPath } from '../rules/folders';
+import { compromiseWindowFrom, withChangeTimes } from '../rules/compromiseWindow';
 import { scoreInboxRule } from '../rules/scoreInboxRule';
+import type { CompromiseWindow } from '../rules/scoreInboxRule';
+import { SIGN_INS_TO_READ } from './signInEvidence';
 import { inboxRuleSchema, toJson } from './payloads';
 import { described, finding, stepTexts } from './text';
 import type { StepContext, StepModule } from './types';
@@ -59,6 +62,44 @@ async function hidingFolders(ctx: StepContext): Promise<WellKnownFolder[]> {
 }
 
 /**
+ * The compromise window from the sign-ins the sign-in evidence step reads too (the same request:
+ * same user, same count, coalesced). Without the sign-in log (no Entra ID P1/P2, AuditLog.Read.All
+ * withheld) there is no window and rules are judged on what they do alone.
+ */
+async function compromiseWindowOf(ctx: StepContext): Promise<CompromiseWindow | undefined> {
+  try {
+    return compromiseWindowFrom(
+      await ctx.services.signIns.listRecentSignIns(ctx.target.id, SIGN_INS_TO_READ),
+    );
+  } catch (error) {
+    if (m365Code(error) === undefined) throw error;
+    return undefined;
+  }
+}
+
+/**
+ * When each rule was created or last changed inside the window, from the unified audit log.
+ * Read only when there is a window; without the audit role the rules keep no time.
+ */
+async function withAuditedTimes(
+  ctx: StepContext,
+  rules: InboxRule[],
+  window: CompromiseWindow | undefined,
+): Promise<InboxRule[]> {
+  if (window === undefined || rules.length === 0) return rules;
+  try {
+    const changes = await ctx.services.exchange.listInboxRuleChanges(ctx.target.userPrincipalName, {
+      start: window.start,
+      end: window.end ?? ctx.now().toISOString(),
+    });
+    return withChangeTimes(rules, changes);
+  } catch (error) {
+    if (m365Code(error) === undefined) throw error;
+    return rules;
+  }
+}
+
+/**
  * Exchange names target folders by path in the mailbox's language; the mailbox's well-known
  * folders (read through Graph, display names in that language) give each path its identity.
  */
@@ -93,7 +134,7 @@ export const inboxRules: StepModule = {
     let rules: InboxRule[];
     const findings: Finding[] = [];
     // Read beside the rule listing; a failed listing must not leave these rejecting unobserved.
-    const beside = Promise.all([tenantDomainsOf(ctx), hidingFolders(ctx)]);
+    const beside = Promise.all([tenantDomainsOf(ctx), hidingFolders(ctx), compromiseWindowOf(ctx)]);
     beside.catch(() => undefined);
     try {
       rules = await listRules(ctx, 'exchange');
@@ -112,9 +153,10 @@ export const inboxRules: StepModule = {
         ]),
       );
     }
-    const [tenantDomains, wellKnown] = await beside;
-    const context = { tenantDomains };
-    const scored = withFolderIdentities(rules, wellKnown)
+    const [tenantDomains, wellKnown, compromiseWindow] = await beside;
+    const context = { tenantDomains, ...(compromiseWindow ? { compromiseWindow } : {}) };
+    const timed = await withAuditedTimes(ctx, rules, compromiseWindow);
+    const scored = withFolderIdentities(timed, wellKnown)
       .map((rule) => ({ rule, score: scoreInboxRule(rule, context) }))
       .sort((a, b) => SUSPICION_ORDER[a.score.suspicion] - SUSPICION_ORDER[b.score.suspicion]);
     const candidates: ActionRecord[] = [];

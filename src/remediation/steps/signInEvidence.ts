@@ -4,7 +4,8 @@ import type { Finding } from '../contract';
 import { finding, stepTexts } from './text';
 import type { StepModule } from './types';
 
-const SIGN_INS_TO_READ = 50;
+/** Also read by the inbox-rules step for the compromise window (one shared read: same user, same count). */
+export const SIGN_INS_TO_READ = 50;
 
 /** Graph reports ISO 3166 codes ("NO"); the edge names the region in the reader's language. */
 function countryOf(event: SignInEvent): string {

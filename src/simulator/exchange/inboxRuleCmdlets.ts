@@ -174,6 +174,7 @@ function newInboxRule(context: CmdletContext): unknown[] {
     graphId: graphIdForRule(ruleIdentity),
     name: str(params, 'Name') ?? '',
     priority,
+    createdDateTime: context.now().toISOString(),
     enabled: params.Enabled !== false,
     hidden: false,
     inError: false,

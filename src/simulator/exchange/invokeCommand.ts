@@ -1,6 +1,7 @@
 import { json, objectBody, SimHttpError } from '../http';
 import type { RouteContext, RouteDef } from '../http';
 import { bindParameters } from './binding';
+import { auditLogCmdlets } from './auditLogCmdlets';
 import { blockedSenderCmdlets } from './blockedSenderCmdlets';
 import type { Cmdlet } from './cmdlet';
 import { inboxRuleCmdlets } from './inboxRuleCmdlets';
@@ -12,6 +13,7 @@ const cmdlets: Cmdlet[] = [
   ...inboxRuleCmdlets,
   ...blockedSenderCmdlets,
   ...permissionCmdlets,
+  ...auditLogCmdlets,
 ];
 
 function cmdletInput(context: RouteContext): { name: string; parameters: unknown } {
@@ -74,7 +76,8 @@ export const exchangeRoutes: RouteDef[] = [
     permissions: ['Exchange.ManageAsApp'],
     throttle: { kind: 'budget' },
     cmdlet: cmdletName,
-    write: (context) => !(cmdletName(context) ?? 'Get-').toLowerCase().startsWith('get-'),
+    // Get-* and Search-* cmdlets read; every other verb changes the tenant.
+    write: (context) => !/^(get|search)-/i.test(cmdletName(context) ?? 'Get-'),
     handler: invoke,
   },
 ];
