@@ -1,5 +1,8 @@
 import type { ActionRecord, IncidentRecord, StepRecord } from './storage';
 import type { IncidentView, PlannedAction, StepView } from './contract';
+import { english } from '../i18n/findings';
+import { message } from '../i18n/message';
+import type { Message } from '../i18n/message';
 import { STEP_CATALOGUE } from './steps';
 import { planSelected } from './steps/types';
 
@@ -29,7 +32,24 @@ function toPlannedAction(action: ActionRecord): PlannedAction {
   };
 }
 
-export function toStepView(step: StepRecord): StepView {
+/** Guidance a step gives for a target, by code (src/i18n/catalogue/steps.ts). */
+const TARGET_GUIDANCE = ['resetPassword.manualSynced', 'resetPassword.manualGuest'];
+
+/**
+ * The guidance as data. Records whose guidance was stored as text only are matched against the
+ * guidance a step gives for this target: the message is used only when its English rendering is
+ * exactly the stored text, so nothing is ever relabelled.
+ */
+function guidanceMessage(step: StepRecord, targetName: string | undefined): Message | undefined {
+  if (step.manualGuidanceMessage !== undefined) return step.manualGuidanceMessage;
+  if (step.manualGuidance === undefined || targetName === undefined) return undefined;
+  return TARGET_GUIDANCE.map((code) => message(code, { name: targetName })).find(
+    (candidate) => english(candidate) === step.manualGuidance,
+  );
+}
+
+export function toStepView(step: StepRecord, targetName?: string): StepView {
+  const manualGuidanceMessage = guidanceMessage(step, targetName);
   const module = STEP_CATALOGUE[step.stepId];
   const didSomething = step.results.some((result) => result.outcome === 'done');
   return {
@@ -41,9 +61,7 @@ export function toStepView(step: StepRecord): StepView {
     findings: step.findings,
     actions: proposedActions(step).map(toPlannedAction),
     ...(step.manualGuidance !== undefined ? { manualGuidance: step.manualGuidance } : {}),
-    ...(step.manualGuidanceMessage !== undefined
-      ? { manualGuidanceMessage: step.manualGuidanceMessage }
-      : {}),
+    ...(manualGuidanceMessage !== undefined ? { manualGuidanceMessage } : {}),
     nothingToDo: step.nothingToDo,
     ...(step.approvedBy ? { approvedBy: step.approvedBy } : {}),
     ...(step.skippedBy ? { skippedBy: step.skippedBy } : {}),
@@ -92,7 +110,7 @@ export function toIncidentView(incident: IncidentRecord, steps: StepRecord[]): I
     origin: incident.origin,
     approvals: incident.approvals,
     status: incident.status,
-    steps: steps.map(toStepView),
+    steps: steps.map((step) => toStepView(step, incident.target.displayName)),
     createdAt: incident.createdAt,
     updatedAt: times.reduce((latest, time) => (time > latest ? time : latest)),
   };

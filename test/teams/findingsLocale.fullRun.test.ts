@@ -35,6 +35,7 @@ const nb: CardContext = { strings: stringsFor('nb-NO'), simulated: true, fourEye
 /** Product and cmdlet names that read the same in both languages. */
 const PRODUCT_NAMES = [
   'Active Directory Users and Computers',
+  'Set-ADAccountPassword -Reset',
   'Microsoft Authenticator',
   'Windows Hello for Business',
   'Temporary Access Pass',
@@ -201,6 +202,17 @@ beforeAll(async () => {
   const undone = await engine.getIncident(incident.id);
   if (!undone) throw new Error('incident gone');
   renderAll(undone, 'undone');
+
+  // A synchronised account: the password step is manual guidance, in the reader's language too.
+  const synced = await engine.openIncidents({
+    targets: ['LynneR@contoso.com'],
+    requester: ALEX,
+    origin: { kind: 'teams' },
+  });
+  const lynne = synced.incidents[0];
+  if (!lynne) throw new Error(`not opened: ${JSON.stringify(synced.refused)}`);
+  expect(step(lynne, 'reset-password').manualGuidanceMessage?.code).toBe('resetPassword.manualSynced');
+  renderAll(lynne, 'synced');
 
   cards.push({ name: 'summary', card: templates.render('summary', buildSummaryCard(undone, nb)) });
   const members = [
