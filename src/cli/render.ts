@@ -64,12 +64,19 @@ export function renderStep(step: StepView, locale: Locale = cliLocale()): string
   return lines.join('\n');
 }
 
-export function renderIncident(incident: IncidentView): string {
+export function renderIncident(incident: IncidentView, locale: Locale = cliLocale()): string {
+  const say = (code: string, params?: Parameters<typeof message>[1]) =>
+    renderMessage(message(code, params), locale);
+  const who = `${incident.target.displayName} (${incident.target.userPrincipalName})`;
   const header = [
-    `Incident ${incident.id} — ${incident.target.displayName} (${incident.target.userPrincipalName}) — ${incident.status}`,
-    `Opened ${incident.createdAt} by ${incident.requester.displayName}`,
+    `${say('report.title', { id: incident.id, who })} — ${say('report.status', { status: incident.status })}`,
+    say('report.opened', {
+      at: incident.createdAt,
+      by: incident.requester.displayName,
+      origin: incident.origin.kind,
+    }),
   ];
-  return [...header, ...incident.steps.map((step) => renderStep(step))].join('\n');
+  return [...header, ...incident.steps.map((step) => renderStep(step, locale))].join('\n');
 }
 
 export function renderIncidentLine(incident: IncidentView): string {
@@ -78,9 +85,15 @@ export function renderIncidentLine(incident: IncidentView): string {
 }
 
 export function renderSecret(incident: IncidentView, secret: SecretDelivery): string {
-  const what = secret.kind === 'password' ? 'New password' : 'Temporary Access Pass';
-  const expiry = secret.expiresAt ? ` (expires ${secret.expiresAt})` : '';
-  return `${what} for ${incident.target.displayName}, shown once — give it to the user by phone or in person, never by email${expiry}:\n  ${secret.value}`;
+  const text = renderMessage(
+    message('cli.secret', {
+      kind: secret.kind,
+      name: incident.target.displayName,
+      ...(secret.expiresAt ? { expires: secret.expiresAt } : {}),
+    }),
+    cliLocale(),
+  );
+  return `${text}:\n  ${secret.value}`;
 }
 
 /** One line of a mass incident's progress: counts, not cards. */

@@ -52,6 +52,7 @@ export const NB_OPERATIONS: Record<string, string> = {
   'exchange.enableInboxRule': 'aktivere en innboksregel igjen (angring)',
   'exchange.removeInboxRule': 'slette en innboksregel (også skjulte)',
   'exchange.newInboxRule': 'gjenopprette en slettet innboksregel (angring)',
+  'exchange.searchUnifiedAuditLog': 'lese når innboksregler ble opprettet eller endret (revisjonsloggen)',
   'exchange.getBlockedSenderAddress': 'liste brukere som er blokkert fra å sende',
   'exchange.removeBlockedSenderAddress': 'oppheve sendeblokkeringen for brukeren',
   'exchange.getMailboxPermission': 'liste FullAccess-delegater',

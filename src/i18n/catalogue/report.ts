@@ -49,6 +49,8 @@ const EN: Record<string, Render> = {
   'report.errorLine': (p) => `Error: ${plain(p.message)}`,
   'report.remedyLine': (p) => `Remedy: ${plain(p.remedy)}`,
   'report.auditTrail': () => 'Audit trail',
+  'cli.secret': (p) =>
+    `${plain(p.kind) === 'temporaryAccessPass' ? 'Temporary Access Pass' : 'New password'} for ${plain(p.name)}, shown once — give it to the user by phone or in person, never by email${p.expires !== undefined ? ` (expires ${plain(p.expires)})` : ''}`,
 };
 
 const NB: Record<string, Render> = {
@@ -72,6 +74,8 @@ const NB: Record<string, Render> = {
   'report.errorLine': (p) => `Feil: ${plain(p.message)}`,
   'report.remedyLine': (p) => `Tiltak: ${plain(p.remedy)}`,
   'report.auditTrail': () => 'Revisjonsspor',
+  'cli.secret': (p) =>
+    `${plain(p.kind) === 'temporaryAccessPass' ? 'Temporary Access Pass (midlertidig tilgangskode)' : 'Nytt passord'} for ${plain(p.name)}, vises bare én gang — gi det til brukeren på telefon eller personlig, aldri på e-post${p.expires !== undefined ? ` (utløper ${plain(p.expires)})` : ''}`,
 };
 
 export const REPORT: Catalogue = { en: EN, 'nb-NO': NB };
