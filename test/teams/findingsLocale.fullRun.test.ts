@@ -11,6 +11,7 @@ import {
   buildSecretCard,
   buildStepCard,
   buildSummaryCard,
+  runningView,
 } from '../../src/teams/cards/builders';
 import type { CardContext } from '../../src/teams/cards/builders';
 import { buildGroupCard } from '../../src/teams/cards/groupCard';
@@ -202,6 +203,22 @@ beforeAll(async () => {
   const undone = await engine.getIncident(incident.id);
   if (!undone) throw new Error('incident gone');
   renderAll(undone, 'undone');
+
+  // The states a click passes through or an undo can end in, on the real steps of this run.
+  for (const view of undone.steps.filter((candidate) => candidate.status === 'done')) {
+    cards.push({
+      name: `${view.id} (running)`,
+      card: templates.render('step', buildStepCard(undone, runningView(view), nb)),
+    });
+    cards.push({
+      name: `${view.id} (undo running)`,
+      card: templates.render('step', buildStepCard(undone, { ...view, undoStatus: 'running' }, nb)),
+    });
+    cards.push({
+      name: `${view.id} (undo failed)`,
+      card: templates.render('step', buildStepCard(undone, { ...view, undoStatus: 'failed' }, nb)),
+    });
+  }
 
   // A synchronised account: the password step is manual guidance, in the reader's language too.
   const synced = await engine.openIncidents({
