@@ -41,14 +41,18 @@ export function ago(then: MessageParam | undefined, now: MessageParam | undefine
     return locale === 'nb-NO' ? 'på et ukjent tidspunkt' : 'at an unknown time';
   }
   const seconds = Math.max(0, Math.round((nowMs - thenMs) / 1000));
-  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'always' });
-  const units: [number, Intl.RelativeTimeFormatUnit][] = [
-    [86_400, 'day'],
-    [3_600, 'hour'],
-    [60, 'minute'],
+  // Written out rather than Intl.RelativeTimeFormat, whose Bokmål says "døgn" where responders say "dager".
+  const units: [number, [string, string], [string, string]][] = [
+    [86_400, ['day', 'days'], ['dag', 'dager']],
+    [3_600, ['hour', 'hours'], ['time', 'timer']],
+    [60, ['minute', 'minutes'], ['minutt', 'minutter']],
   ];
-  for (const [size, unit] of units) {
-    if (seconds >= size) return format.format(-Math.floor(seconds / size), unit);
+  for (const [size, english, norwegian] of units) {
+    if (seconds < size) continue;
+    const count = Math.floor(seconds / size);
+    const [one, many] = locale === 'nb-NO' ? norwegian : english;
+    const unit = count === 1 ? one : many;
+    return locale === 'nb-NO' ? `for ${count} ${unit} siden` : `${count} ${unit} ago`;
   }
   return locale === 'nb-NO' ? 'akkurat nå' : 'just now';
 }

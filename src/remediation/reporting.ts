@@ -16,8 +16,6 @@ import {
 import { message } from '../i18n/message';
 import type { MessageParam } from '../i18n/message';
 
-const SUSPICION_MARK = { high: 'HIGH', medium: 'MEDIUM', low: 'low', none: '-' } as const;
-
 /**
  * A readable Markdown report of one incident and its audit trail. Holds no secret by construction.
  * Every value from the tenant, a message or an error (`t`) is made inert: the report is shown in
@@ -58,7 +56,7 @@ export function renderIncidentReport(
     if (step.nothingToDo && step.findings.length === 0) lines.push('', say('report.nothingToDo'));
     for (const finding of step.findings) {
       lines.push(
-        `- [${SUSPICION_MARK[finding.suspicion]}] ${t(findingTitle(finding, locale))}: ${findingReasons(finding, locale).map(t).join('; ')}`,
+        `- [${say('report.suspicion', { level: finding.suspicion })}] ${t(findingTitle(finding, locale))}: ${findingReasons(finding, locale).map(t).join('; ')}`,
       );
     }
     if (step.approvedBy) lines.push(`- ${say('report.approvedBy', { who: t(step.approvedBy.displayName) })}`);

@@ -28,6 +28,9 @@ const NB_STATUS: Record<string, string> = {
   cancelled: 'avbrutt',
 };
 
+const EN_SUSPICION: Record<string, string> = { high: 'HIGH', medium: 'MEDIUM', low: 'low', none: '-' };
+const NB_SUSPICION: Record<string, string> = { high: 'HØY', medium: 'MIDDELS', low: 'lav', none: '-' };
+
 const EN: Record<string, Render> = {
   'report.title': (p) => `Incident ${plain(p.id)}: ${plain(p.who)}`,
   'report.status': (p) => EN_STATUS[plain(p.status)] ?? plain(p.status),
@@ -49,6 +52,7 @@ const EN: Record<string, Render> = {
   'report.errorLine': (p) => `Error: ${plain(p.message)}`,
   'report.remedyLine': (p) => `Remedy: ${plain(p.remedy)}`,
   'report.auditTrail': () => 'Audit trail',
+  'report.suspicion': (p) => EN_SUSPICION[plain(p.level)] ?? '-',
   'cli.secret': (p) =>
     `${plain(p.kind) === 'temporaryAccessPass' ? 'Temporary Access Pass' : 'New password'} for ${plain(p.name)}, shown once — give it to the user by phone or in person, never by email${p.expires !== undefined ? ` (expires ${plain(p.expires)})` : ''}`,
 };
@@ -74,6 +78,7 @@ const NB: Record<string, Render> = {
   'report.errorLine': (p) => `Feil: ${plain(p.message)}`,
   'report.remedyLine': (p) => `Tiltak: ${plain(p.remedy)}`,
   'report.auditTrail': () => 'Revisjonsspor',
+  'report.suspicion': (p) => NB_SUSPICION[plain(p.level)] ?? '-',
   'cli.secret': (p) =>
     `${plain(p.kind) === 'temporaryAccessPass' ? 'Temporary Access Pass (midlertidig tilgangskode)' : 'Nytt passord'} for ${plain(p.name)}, vises bare én gang — gi det til brukeren på telefon eller personlig, aldri på e-post${p.expires !== undefined ? ` (utløper ${plain(p.expires)})` : ''}`,
 };
@@ -83,4 +88,5 @@ export const REPORT: Catalogue = { en: EN, 'nb-NO': NB };
 /** For the completeness test. */
 export const STATUS_TABLES: [string, Record<string, string>, Record<string, string>][] = [
   ['statuses', EN_STATUS, NB_STATUS],
+  ['suspicion marks', EN_SUSPICION, NB_SUSPICION],
 ];

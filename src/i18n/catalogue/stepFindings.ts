@@ -288,7 +288,8 @@ const NB: Record<string, Render> = {
   'signIns.reasonUsual': () => 'brukerens vanlige land',
   'signIns.reasonRecent': (p, _r, locale) =>
     `sist ${ago(p.then, p.now, locale)}; IP ${plain(p.ips)}${p.apps !== undefined ? `; apper ${plain(p.apps)}` : ''}`,
-  'signIns.reasonRisky': (p) => `${plain(p.count)} merket som risikable av Identity Protection`,
+  'signIns.reasonRisky': (p) =>
+    `${plain(p.count)} merket som ${Number(p.count) === 1 ? 'risikabel' : 'risikable'} av Identity Protection`,
   'signIns.reasonFailure': (p) => `feil: ${plain(p.reasons)}`,
   'signIns.reasonNotUsual': (p, _r, locale) =>
     `ikke det vanlige landet (${p.usual === undefined ? 'ukjent' : regionName(p.usual, locale)})`,
