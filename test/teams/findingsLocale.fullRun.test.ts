@@ -144,6 +144,9 @@ beforeAll(async () => {
   const fixture = contosoFixture();
   (fixture as { app: { withheldPermissions?: string[] } }).app.withheldPermissions = [
     'IdentityRiskyUser.ReadWrite.All',
+    // Sign-in methods cannot be read: that step becomes manual guidance naming the permission.
+    'UserAuthenticationMethod.Read.All',
+    'UserAuthenticationMethod.ReadWrite.All',
   ];
   tenant = await startTenant(fixture);
   const { engine } = createEngine(servicesFor(tenant));
@@ -155,6 +158,7 @@ beforeAll(async () => {
   const incident = opened.incidents[0];
   if (!incident) throw new Error(`not opened: ${JSON.stringify(opened.refused)}`);
   renderAll(incident, 'opened');
+  expect(step(incident, 'auth-methods').manualGuidanceMessage?.code).toBe('steps.couldNotCheck');
 
   // Refusals: the requester under four-eyes, the target herself, someone outside the responders.
   const selfApproval = await refusedWith(() => engine.approveIncident(incident.id, ALEX));

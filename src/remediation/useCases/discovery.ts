@@ -1,3 +1,5 @@
+import { english } from '../../i18n/findings';
+import { message } from '../../i18n/message';
 import type { Logger } from '../../observability/logger';
 import type { StepId, TargetView } from '../contract';
 import { STEP_IDS } from '../contract';
@@ -48,16 +50,19 @@ export async function discoverStep(
       findings: discovery.findings,
       candidates: discovery.candidates,
       ...(discovery.manualGuidance !== undefined ? { manualGuidance: discovery.manualGuidance } : {}),
+      ...(discovery.manualGuidanceMessage ? { manualGuidanceMessage: discovery.manualGuidanceMessage } : {}),
       nothingToDo: discovery.candidates.length === 0 && discovery.manualGuidance === undefined,
     };
   } catch (error) {
     const code = m365Code(error);
     if (code === 'PermissionDenied') {
       // Withheld permission or missing licence: a responder can still do it by hand.
-      return {
-        ...base,
-        manualGuidance: `${module.manualSteps} Remediator could not check this: ${toStepError(error).message}`,
-      };
+      const why = toStepError(error);
+      const guidance = message('steps.couldNotCheck', {
+        manual: module.manualStepsMessage ?? module.manualSteps,
+        error: why.detail ?? why.message,
+      });
+      return { ...base, manualGuidance: english(guidance), manualGuidanceMessage: guidance };
     }
     if (code === undefined) logger.error({ err: error, incidentId, stepId }, 'discovery crashed');
     return { ...base, status: 'failed', error: toStepError(error) };
