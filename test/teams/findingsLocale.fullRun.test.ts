@@ -164,7 +164,16 @@ beforeAll(async () => {
   const selfApproval = await refusedWith(() => engine.approveIncident(incident.id, ALEX));
   const target = await refusedWith(() => engine.approveIncident(incident.id, MEGAN));
   const notResponder = await refusedWith(() => engine.approveIncident(incident.id, PATTI));
-  renderAll(incident, 'refused', [selfApproval, target, notResponder].join(' '));
+  // Targets refused at the door: no such user, a break-glass account.
+  const door = await engine.openIncidents({
+    targets: ['nobody@contoso.com', 'breakglass01@contoso.com'],
+    requester: ALEX,
+    origin: { kind: 'teams' },
+  });
+  expect(door.refused.map((refused) => refused.code).sort()).toEqual(['ProtectedAccount', 'UnknownTarget']);
+  for (const refused of door.refused) if (refused.detail) messages.push(refused.detail);
+  const atTheDoor = door.refused.map((refused) => refusalText(refused, 'nb-NO'));
+  renderAll(incident, 'refused', [selfApproval, target, notResponder, ...atTheDoor].join(' '));
 
   const approved = await engine.approveIncident(incident.id, ADELE);
   renderAll(approved, 'approved');

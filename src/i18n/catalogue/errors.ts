@@ -84,6 +84,8 @@ const EN: Record<string, Render> = {
   'refusal.breakGlass': (p) =>
     `${plain(p.account)} is a break-glass account: Remediator never changes it. Handle it by hand under your break-glass procedure.`,
   'refusal.ownIdentity': () => 'Remediator cannot remediate its own identity.',
+  'refusal.noSuchUser': (p) => `No user ${plain(p.target)} exists in the tenant.`,
+  'refusal.lookupFailed': (p, r) => `Could not look up ${plain(p.target)}: ${r(p.error)}`,
   'refusal.targetCannotApprove': () => 'The compromised user cannot approve their own remediation.',
   'refusal.targetCannotAct': () => 'The compromised user cannot act on their own remediation.',
   'refusal.selfApproval': (p) =>
@@ -162,6 +164,8 @@ const NB: Record<string, Render> = {
   'refusal.breakGlass': (p) =>
     `${plain(p.account)} er en nødtilgangskonto (break-glass): Remediator endrer den aldri. Håndter den manuelt etter nødtilgangsrutinen deres.`,
   'refusal.ownIdentity': () => 'Remediator kan ikke rydde opp i sin egen identitet.',
+  'refusal.noSuchUser': (p) => `Det finnes ingen bruker ${plain(p.target)} i tenanten.`,
+  'refusal.lookupFailed': (p, r) => `Kunne ikke slå opp ${plain(p.target)}: ${r(p.error)}`,
   'refusal.targetCannotApprove': () => 'Den kompromitterte brukeren kan ikke godkjenne sin egen opprydding.',
   'refusal.targetCannotAct': () => 'Den kompromitterte brukeren kan ikke behandle sin egen opprydding.',
   'refusal.selfApproval': (p) =>

@@ -1,3 +1,6 @@
+import { english } from '../../i18n/findings';
+import { message as msg } from '../../i18n/message';
+import type { Message } from '../../i18n/message';
 import type { DirectoryUser, M365Services } from '../../m365/types';
 import type { Actor, IncidentView, OpenIncidentsRequest, OpenIncidentsResult, TargetView } from '../contract';
 import { PolicyError } from '../contract';
@@ -9,8 +12,7 @@ import type { UseCaseDeps } from './deps';
 import { discoverAll } from './discovery';
 
 type Opened =
-  | { incident: IncidentView; joined: boolean }
-  | { refused: { target: string; code: string; message: string } };
+  { incident: IncidentView; joined: boolean } | { refused: OpenIncidentsResult['refused'][number] };
 
 function toTargetView(user: DirectoryUser): TargetView {
   return {
@@ -70,32 +72,32 @@ export class OpenIncidents {
     groupId: string,
   ): Promise<Opened> {
     const { ledger, store, policy, logger } = this.deps;
-    const refuse = async (code: string, message: string): Promise<Opened> => {
+    const refuse = async (code: string, message: string, detail?: Message): Promise<Opened> => {
       await ledger.audit({
         actor: requester,
         event: 'incident.refused',
         outcome: 'refused',
         detail: message,
       });
-      return { refused: { target: targetInput, code, message } };
+      return { refused: { target: targetInput, code, message, ...(detail ? { detail } : {}) } };
     };
     let user: DirectoryUser;
     try {
       user = await this.services.users.getUser(targetInput);
     } catch (error) {
       const code = m365Code(error) === 'NotFound' ? 'UnknownTarget' : (m365Code(error) ?? 'Unknown');
-      return refuse(
-        code,
+      const why = toStepError(error);
+      const detail =
         code === 'UnknownTarget'
-          ? `No user ${targetInput} exists in the tenant.`
-          : `Could not look up ${targetInput}: ${toStepError(error).message}`,
-      );
+          ? msg('refusal.noSuchUser', { target: targetInput })
+          : msg('refusal.lookupFailed', { target: targetInput, error: why.detail ?? why.message });
+      return refuse(code, english(detail), detail);
     }
     try {
       policy.assertTargetAllowed(user);
     } catch (error) {
       if (!(error instanceof PolicyError)) throw error;
-      return refuse(error.code, error.message);
+      return refuse(error.code, error.message, error.detail);
     }
 
     const existing = await store.findOpenIncidentForTarget(user.id);
