@@ -118,16 +118,12 @@ export function remedyText(error: { remedy: string; remedyDetail?: Message }, lo
 }
 
 /**
- * A refusal (PolicyError) in the reader's language: its exact message when it carries one, else
- * what its kind means. A locale tag (Teams, CLI) or a Locale is accepted.
+ * A refusal (PolicyError) in the reader's language. The engine's refusals carry their message as
+ * data; one without (the Teams layer's own, already in the reader's language) is shown as given.
  */
 export function refusalText(
   refusal: { code: string; message: string; detail?: Message },
   localeTag: string | undefined,
 ): string {
-  const locale = localeOf(localeTag);
-  if (refusal.detail) return renderMessage(refusal.detail, locale);
-  if (locale === 'en') return refusal.message;
-  const byKind = `refusal.${refusal.code}`;
-  return CATALOGUES[locale][byKind] ? renderMessage(message(byKind), locale) : refusal.message;
+  return refusal.detail ? renderMessage(refusal.detail, localeOf(localeTag)) : refusal.message;
 }

@@ -1,6 +1,7 @@
+import { message } from '../i18n/message';
 import { z } from 'zod';
 import type { Actor, StepId } from './contract';
-import { PolicyError, isStepId } from './contract';
+import { isStepId, refusal } from './contract';
 
 /** A mass incident (a phishing wave) opens hundreds of targets as one group. */
 export const MAX_TARGETS_PER_REQUEST = 1000;
@@ -43,6 +44,7 @@ export function validActor(actor: Actor): Actor {
 }
 
 export function validStepId(stepId: unknown): StepId {
-  if (!isStepId(stepId)) throw new PolicyError('StepNotActionable', `Unknown step ${String(stepId)}.`);
+  if (!isStepId(stepId))
+    throw refusal('StepNotActionable', message('refusal.unknownStep', { step: String(stepId) }));
   return stepId;
 }

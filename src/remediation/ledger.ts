@@ -1,3 +1,4 @@
+import { message } from '../i18n/message';
 import { retryOnContention, RETRY } from '../concurrency/retryOnContention';
 import type { Attempt, ContentionRetryOptions } from '../concurrency/retryOnContention';
 import type {
@@ -9,7 +10,7 @@ import type {
   StepStatus,
   TargetView,
 } from './contract';
-import { PolicyError } from './contract';
+import { PolicyError, refusal } from './contract';
 import type { IncidentFeed } from './events';
 import type { RefusalAudit } from './refusalAudit';
 import type { AuditEvent, IncidentRecord, RemediationStore, StepRecord } from './storage';
@@ -58,7 +59,7 @@ export class IncidentLedger {
 
   async requireIncident(incidentId: string): Promise<IncidentRecord> {
     const incident = await this.deps.store.getIncident(incidentId);
-    if (!incident) throw new PolicyError('UnknownIncident', `No incident ${incidentId}.`);
+    if (!incident) throw refusal('UnknownIncident', message('refusal.noIncident', { id: incidentId }));
     return incident;
   }
 
@@ -66,13 +67,19 @@ export class IncidentLedger {
   async requireOpenIncident(incidentId: string): Promise<IncidentRecord> {
     const incident = await this.requireIncident(incidentId);
     if (isClosed(incident))
-      throw new PolicyError('IncidentClosed', `Incident ${incidentId} is ${incident.status}.`);
+      throw refusal(
+        'IncidentClosed',
+        message('refusal.incidentClosed', {
+          id: incidentId,
+          status: message('report.status', { status: incident.status }),
+        }),
+      );
     return incident;
   }
 
   async requireStep(incidentId: string, stepId: StepId): Promise<StepRecord> {
     const step = await this.deps.store.getStep(incidentId, stepId);
-    if (!step) throw new PolicyError('UnknownIncident', `Incident ${incidentId} has no step ${stepId}.`);
+    if (!step) throw refusal('UnknownIncident', message('refusal.noStep', { id: incidentId, step: stepId }));
     return step;
   }
 
@@ -84,7 +91,7 @@ export class IncidentLedger {
   async outcome(incidentId: string, stepId: StepId, secret?: SecretDelivery): Promise<StepOutcome> {
     const incident = await this.view(incidentId);
     const step = incident.steps.find((candidate) => candidate.id === stepId);
-    if (!step) throw new PolicyError('UnknownIncident', `Incident ${incidentId} has no step ${stepId}.`);
+    if (!step) throw refusal('UnknownIncident', message('refusal.noStep', { id: incidentId, step: stepId }));
     return { incident, step, ...(secret ? { secret } : {}) };
   }
 

@@ -1,3 +1,4 @@
+import { message } from '../i18n/message';
 import { randomUUID } from 'node:crypto';
 import { refusalText } from '../i18n/findings';
 import { TurnContext } from 'botbuilder';
@@ -296,11 +297,9 @@ export class Commands {
 
   private async assertResponder(context: TurnContext, actor: Actor): Promise<boolean> {
     if (await this.deps.engine.isResponder(actor)) return true;
+    const refused = message('refusal.notResponder', { name: actor.displayName });
     await context.sendActivity(
-      inertText(
-        new PolicyError('NotResponder', `${actor.displayName} is not a member of the responders group.`)
-          .message,
-      ),
+      inertText(refusalText({ code: 'NotResponder', message: '', detail: refused }, context.activity.locale)),
     );
     return false;
   }

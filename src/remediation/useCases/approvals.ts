@@ -1,3 +1,4 @@
+import { message } from '../../i18n/message';
 import type {
   Actor,
   ApproveStepOptions,
@@ -6,7 +7,7 @@ import type {
   StepId,
   StepOutcome,
 } from '../contract';
-import { PolicyError, STEP_IDS } from '../contract';
+import { PolicyError, refusal, STEP_IDS } from '../contract';
 import type { AdminLockout } from '../adminLockout';
 import { executionPrerequisites } from '../executionOrder';
 import { approveOptionsSchema, idSchema, validActor, validStepId } from '../input';
@@ -78,12 +79,15 @@ export class Approvals {
     await ledger.guard(incident, actor, 'step.approve', () => policy.assertCanApprove(incident, actor), id);
     const step = await ledger.requireStep(incident.id, id);
     if (step.status === 'failed') {
-      throw new PolicyError('StepNotActionable', 'This step failed: retry it instead of approving it again.');
+      throw refusal('StepNotActionable', message('refusal.retryInstead'));
     }
     // A duplicate click (Teams retries, a second responder) sees the step as it is.
     if (step.status !== 'pending') return { incidentId: incident.id, stepId: id, actor, won: false };
     if (step.manualGuidance !== undefined && step.candidates.length === 0) {
-      throw new PolicyError('StepNotActionable', `This step must be done by hand: ${step.manualGuidance}`);
+      throw refusal(
+        'StepNotActionable',
+        message('refusal.byHand', { guidance: step.manualGuidanceMessage ?? step.manualGuidance }),
+      );
     }
 
     const module = STEP_CATALOGUE[id];
@@ -93,7 +97,7 @@ export class Approvals {
       (findingId) => !step.findings.some((finding) => finding.id === findingId),
     );
     if (unknown.length > 0) {
-      throw new PolicyError('StepNotActionable', `Unknown finding ids: ${unknown.join(', ')}.`);
+      throw refusal('StepNotActionable', message('refusal.unknownFindings', { ids: unknown.join(', ') }));
     }
     let actions: ActionRecord[];
     try {

@@ -1,5 +1,6 @@
+import { message } from '../../i18n/message';
 import type { Actor, ApproveGroupOptions, GroupProgress, GroupSecret, IncidentView } from '../contract';
-import { PolicyError } from '../contract';
+import { PolicyError, refusal as refuse } from '../contract';
 import { m365Code } from '../errors';
 import { forEachLimited, summarizeGroup } from '../groups';
 import { concurrencySchema, idSchema, validActor } from '../input';
@@ -37,7 +38,7 @@ export class GroupApproval {
     const concurrency = concurrencySchema.parse(options.concurrency ?? 100);
     const open = await store.listIncidents({ groupId: id, openOnly: true });
     if (open.length === 0 && (await this.listGroupIncidents(id)).length === 0) {
-      throw new PolicyError('UnknownIncident', `No incident group ${id}.`);
+      throw refuse('UnknownIncident', message('refusal.noGroup', { id }));
     }
     const secrets: GroupSecret[] = [];
     let refusal: unknown;

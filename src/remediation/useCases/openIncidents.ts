@@ -3,7 +3,7 @@ import { message as msg } from '../../i18n/message';
 import type { Message } from '../../i18n/message';
 import type { DirectoryUser, M365Services } from '../../m365/types';
 import type { Actor, IncidentView, OpenIncidentsRequest, OpenIncidentsResult, TargetView } from '../contract';
-import { PolicyError } from '../contract';
+import { PolicyError, refusal } from '../contract';
 import { m365Code, toStepError } from '../errors';
 import { openRequestSchema, validActor } from '../input';
 import type { IncidentRecord } from '../storage';
@@ -123,8 +123,7 @@ export class OpenIncidents {
     if (!created.created) {
       // Another request for the same target won the race: join it.
       const winner = await store.getIncident(created.existingIncidentId);
-      if (!winner)
-        throw new PolicyError('UnknownIncident', 'The incident disappeared while it was being joined.');
+      if (!winner) throw refusal('UnknownIncident', msg('refusal.incidentGone'));
       return { incident: await this.join(winner, requester), joined: true };
     }
     await ledger.audit({

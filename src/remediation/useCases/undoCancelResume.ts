@@ -1,5 +1,6 @@
+import { message } from '../../i18n/message';
 import type { Actor, IncidentView, ResumedSecret, StepId, StepOutcome } from '../contract';
-import { PolicyError } from '../contract';
+import { refusal } from '../contract';
 import { idSchema, validActor, validStepId } from '../input';
 import { isClosed } from '../ledger';
 import type { ActionResultRecord, IncidentRecord } from '../storage';
@@ -37,7 +38,10 @@ export class UndoCancelResume {
     }
     if (!toStepView(step).undoable) {
       if (step.undoneBy) return ledger.outcome(incident.id, id);
-      throw new PolicyError('StepNotActionable', `${STEP_CATALOGUE[id].title} cannot be undone now.`);
+      throw refusal(
+        'StepNotActionable',
+        message('refusal.cannotUndo', { step: message(`steps.${id}.title`) }),
+      );
     }
     if (!request && policy.fourEyes) {
       // The first responder only asks: nothing changes in the tenant until a second one approves.
