@@ -79,6 +79,11 @@ const envSchema = z.object({
   FOUR_EYES: booleanFromEnv(true),
 
   BOT_ID: z.string().optional(),
+  /**
+   * The bot's id in the tenant's Teams app catalog (Teams admin center > Manage apps > App ID; not the
+   * manifest id): lets Remediator install itself for an approver who must receive a credential.
+   */
+  TEAMS_APP_CATALOG_ID: emptyAsUnset(guid),
   SECRET_BOT_PASSWORD: z.string().optional(),
   BOT_APP_TYPE: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).default('SingleTenant'),
   /** Explicit opt-in to the anonymous local demo (loopback only). */
@@ -123,6 +128,8 @@ export interface PolicyConfig {
 
 export interface BotConfig {
   appId?: string;
+  /** The bot's id in the tenant's Teams app catalog; unset: approvers must add the app themselves. */
+  teamsAppCatalogId?: string;
   appPassword?: string;
   appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
   localDemo: boolean;
@@ -220,6 +227,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     bot: {
       appId: e.BOT_ID || undefined,
+      teamsAppCatalogId: e.TEAMS_APP_CATALOG_ID,
       appPassword: e.SECRET_BOT_PASSWORD,
       appType: e.BOT_APP_TYPE,
       localDemo: e.LOCAL_DEMO,

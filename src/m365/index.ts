@@ -23,6 +23,7 @@ import type { RoundTripRecorder } from './roundTrips';
 import type { M365Stats } from './stats';
 import { createStats, resetStats } from './stats';
 import type { M365Services } from './types';
+import { GraphTeamsAppsClient } from './teamsAppsClient';
 import { GraphUsersClient } from './usersClient';
 
 export * from './types';
@@ -137,6 +138,7 @@ export function createM365Services(options: M365ServicesOptions): M365ServiceLay
         : {}),
     }),
     exchange: new InvokeCommandExchangeClient(exchangeTransport),
+    teamsApps: new GraphTeamsAppsClient(api, options.graphBaseUrl),
     stats,
     resetStats: () => resetStats(stats),
     get peakMailboxConcurrency() {

@@ -245,6 +245,14 @@ export const OPERATIONS = {
     permissions: ['AuditLog.Read.All'],
     whenWithheld: 'The evidence card says sign-ins could not be read (also needs Microsoft Entra ID P1/P2).',
   },
+  'teamsApps.installForUser': {
+    description:
+      "install Remediator as the approver's personal app (so a credential can reach their 1:1 chat)",
+    call: 'POST /users/{id}/teamwork/installedApps {"teamsApp@odata.bind":"https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/{catalogAppId}"}',
+    permissions: ['TeamsAppInstallation.ReadWriteSelfForUser.All'],
+    whenWithheld:
+      'A new password or Temporary Access Pass is refused (nothing is reset) until the approver adds Remediator in Teams; the card says so.',
+  },
   'exchange.getMailbox': {
     description: 'read mailbox forwarding and send-on-behalf delegates',
     call: 'POST /adminapi/beta/{tenantId}/InvokeCommand Get-Mailbox -Identity',

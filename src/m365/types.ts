@@ -324,6 +324,17 @@ export interface ExchangeClient {
 }
 
 /** Everything the remediation engine needs from Microsoft 365. */
+/** Installing Remediator for a user: Graph's request id, or that it was already there (409). */
+export interface PersonalInstallResult extends WriteResult {
+  alreadyInstalled: boolean;
+}
+
+/** The bot's own Teams app, installed in a user's personal scope so its 1:1 chat can be opened. */
+export interface TeamsAppsClient {
+  /** `catalogAppId` is the app's id in the tenant app catalog (not the manifest id). */
+  installForUser(userId: string, catalogAppId: string): Promise<PersonalInstallResult>;
+}
+
 export interface M365Services {
   users: UsersClient;
   authMethods: AuthMethodsClient;
@@ -333,6 +344,7 @@ export interface M365Services {
   identityProtection: IdentityProtectionClient;
   signIns: SignInsClient;
   exchange: ExchangeClient;
+  teamsApps: TeamsAppsClient;
 }
 
 /**

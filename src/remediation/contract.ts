@@ -296,6 +296,12 @@ export interface RemediationEngine {
   resumeInterrupted(onSecret?: (resumed: ResumedSecret) => Promise<void>): Promise<IncidentView[]>;
   /** Calls `listener` after every change to an incident or step; returns the unsubscribe function. */
   subscribe(listener: EngineListener): () => void;
+  /**
+   * Installs the bot as a personal Teams app for the approver (a tenant write: policy-checked as an
+   * approval of the incident or group, audited), so a credential can reach their 1:1 chat. True
+   * when it is installed now or already was; false when refused, not configured or failed.
+   */
+  installAppForApprover(approver: Actor, on: { incidentId: string } | { groupId: string }): Promise<boolean>;
 }
 
 // ---------------------------------------------------------------- groups (mass incidents)

@@ -13,6 +13,7 @@ import type { RemediationStore } from './storage';
 import { StepRunner } from './stepRunner';
 import type { CrashPoint } from './stepRunner';
 import { Approvals } from './useCases/approvals';
+import { ApproverInstall } from './useCases/approverInstall';
 import { GroupApproval } from './useCases/groupApproval';
 import { OpenIncidents } from './useCases/openIncidents';
 import { Queries } from './useCases/queries';
@@ -37,6 +38,11 @@ export interface RemediationEngineDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Budget of optimistic updates that keep losing to concurrent writers. */
   contentionRetry?: ContentionRetryOptions;
+  /**
+   * The bot's id in the tenant's Teams app catalog (TEAMS_APP_CATALOG_ID): lets the engine install
+   * the app for an approver who must receive a credential. Unset: nothing is installed.
+   */
+  teamsAppCatalogId?: string;
   /** Test hook: called at each crash point of every write. */
   crashHook?: (point: CrashPoint) => void;
 }
@@ -86,6 +92,7 @@ export function createRemediationEngine(deps: RemediationEngineDeps): Remediatio
   const undo = new UndoCancelResume(useCaseDeps, runner, execution);
   const groups = new GroupApproval(useCaseDeps, approvals);
   const queries = new Queries(useCaseDeps);
+  const approverInstall = new ApproverInstall(useCaseDeps, deps.services, deps.teamsAppCatalogId);
 
   return {
     openIncidents: (request) => opening.open(request),
@@ -108,5 +115,6 @@ export function createRemediationEngine(deps: RemediationEngineDeps): Remediatio
     exportAudit: (incidentId) => queries.exportAudit(incidentId),
     isResponder: (actor) => queries.isResponder(actor),
     subscribe: (listener) => feed.subscribe(listener),
+    installAppForApprover: (approver, on) => approverInstall.installFor(approver, on),
   };
 }

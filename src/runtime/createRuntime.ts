@@ -164,6 +164,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const respondersGroupId =
       config.policy.respondersGroupId ?? (directory ? demoRespondersGroupId(directory) : undefined);
     const fourEyes = options.fourEyes ?? config.policy.fourEyes;
+    // The simulated tenant's catalog holds the bot under the fixture's id.
+    const teamsAppCatalogId = config.bot.teamsAppCatalogId ?? directory?.app?.teamsAppCatalogId;
     const engine = createRemediationEngine({
       services,
       store,
@@ -175,6 +177,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         ...(config.tenant.clientId ? [config.tenant.clientId] : []),
       ],
       ...(options.crashHook ? { crashHook: options.crashHook } : {}),
+      ...(teamsAppCatalogId ? { teamsAppCatalogId } : {}),
     });
     return {
       config,

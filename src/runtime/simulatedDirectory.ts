@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 const simulatedDirectorySchema = z.object({
   tenant: z.object({ id: z.string().min(1), domain: z.string().min(1) }),
-  app: z.object({ appId: z.string() }).optional(),
+  app: z.object({ appId: z.string(), teamsAppCatalogId: z.string().optional() }).optional(),
   groups: z.array(z.object({ id: z.string(), displayName: z.string(), members: z.array(z.string()) })),
   users: z.array(z.object({ id: z.string(), userPrincipalName: z.string() })),
 });

@@ -36,6 +36,15 @@ const appSchema = z.object({
   withheldPermissions: z.array(z.string()).default([]),
   /** Directory roles held by the app's service principal, by display name. */
   directoryRoles: z.array(z.string()).default([]),
+  /** The app's id in the tenant's Teams app catalog (what installedApps binds to; not the manifest id). */
+  teamsAppCatalogId: guid.default('5c3a9a0e-7f1d-4b52-9a43-2f6c1d8e7b10'),
+});
+
+/** The app installed in a user's personal Teams scope (userScopeTeamsAppInstallation). */
+const teamsAppInstallationSchema = z.object({
+  id: z.string(),
+  userId: guid,
+  teamsAppId: guid,
 });
 
 const userSchema = z.object({
@@ -383,6 +392,7 @@ export const fixtureSchema = z
     oauth2PermissionGrants: z.array(oauth2PermissionGrantSchema).default([]),
     appRoleAssignments: z.array(appRoleAssignmentSchema).default([]),
     authenticationMethods: z.array(authMethodSchema).default([]),
+    teamsAppInstallations: z.array(teamsAppInstallationSchema).default([]),
     mailboxes: z.array(mailboxSchema).default([]),
     blockedSenders: z.array(blockedSenderSchema).default([]),
     riskyUsers: z.array(riskyUserSchema).default([]),

@@ -7,6 +7,7 @@ import { identityProtectionRoutes } from './graph/identityProtection';
 import { mailRuleRoutes } from './graph/mailRules';
 import { roleRoutes } from './graph/roles';
 import { signInRoutes } from './graph/signIns';
+import { teamsAppRoutes } from './graph/teamsApps';
 import { userRoutes } from './graph/users';
 import type { RouteDef } from './http';
 
@@ -20,6 +21,7 @@ export const allRoutes: RouteDef[] = [
   ...consentRoutes,
   ...identityProtectionRoutes,
   ...signInRoutes,
+  ...teamsAppRoutes,
   ...batchRoutes,
   ...exchangeRoutes,
 ];

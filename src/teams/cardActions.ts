@@ -593,7 +593,13 @@ export class CardActionRouter {
     const reach = this.options.credentialReach;
     if (!reach) return Promise.resolve(true);
     const { reference, personal } = this.clickedIn(context);
-    return reach.canReceive({ reference, personal, channelUserId: context.turn.activity.from.id });
+    return reach.canReceive({
+      reference,
+      personal,
+      channelUserId: context.turn.activity.from.id,
+      approver: context.actor,
+      on: { incidentId: context.data.i },
+    });
   }
 
   private approver(context: ActionContext) {

@@ -69,6 +69,8 @@ export class GroupActions {
         reference: clickedIn.reference,
         personal: clickedIn.personal,
         channelUserId: approver.channelUserId,
+        approver: context.actor,
+        on: { groupId: cards.groupId },
       }));
     if (!reachable) {
       return groups.card(cards, { notice: context.strings.credentialUnreachable(approver.name) });

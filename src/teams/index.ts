@@ -114,7 +114,9 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     ...(options.securityChannelId ? { securityChannelId: options.securityChannelId } : {}),
   });
   const fastAnswerMs = options.fastAnswerMs ?? 5_000;
-  const credentialReach = new CredentialReach(options.gateway, logger);
+  const credentialReach = new CredentialReach(options.gateway, logger, {
+    install: (approver, on) => options.engine.installAppForApprover(approver, on),
+  });
   const groupActions = new GroupActions({
     credentialReach,
     engine: options.engine,

@@ -1,6 +1,9 @@
 import type { M365ServiceLayer, OperationName } from '../../src/m365';
 import { ids, MEGAN } from './support';
 
+/** The app's id in the simulated tenant's Teams app catalog (the fixture's default). */
+const SIMULATED_TEAMS_APP_CATALOG_ID = '5c3a9a0e-7f1d-4b52-9a43-2f6c1d8e7b10';
+
 const eligibility = {
   id: 'x',
   principalId: ids.megan,
@@ -181,6 +184,11 @@ export const operationCalls: Array<[OperationName, string, (s: M365ServiceLayer)
       ]),
   ],
   ['signIns.listRecentSignIns', 'AuditLog.Read.All', (s) => s.signIns.listRecentSignIns(ids.megan, 10)],
+  [
+    'teamsApps.installForUser',
+    'TeamsAppInstallation.ReadWriteSelfForUser.All',
+    (s) => s.teamsApps.installForUser(ids.adele, SIMULATED_TEAMS_APP_CATALOG_ID),
+  ],
   ['exchange.getMailbox', 'Exchange.ManageAsApp', (s) => s.exchange.getMailbox(MEGAN)],
   [
     'exchange.setMailbox',

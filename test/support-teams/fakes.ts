@@ -127,6 +127,17 @@ export class FakeRemediationEngine implements RemediationEngine {
     return [];
   }
 
+  /** Whether installing the app for an approver succeeds (it is recorded either way). */
+  installSucceeds = false;
+
+  async installAppForApprover(
+    approver: Actor,
+    on: { incidentId: string } | { groupId: string },
+  ): Promise<boolean> {
+    this.record('installAppForApprover', approver, on);
+    return this.installSucceeds;
+  }
+
   private record(method: string, ...args: unknown[]) {
     this.calls.push({ method, args });
   }

@@ -74,6 +74,9 @@ export async function startDeliveryHarness(
     (await startTeamsConnectorEmulator({
       members: Object.fromEntries(Object.values(PEOPLE).map((person) => [person.id, person])),
       timeScale: options.timeScale ?? TIME_SCALE,
+      // Teams learns of installs made through Graph from the tenant, not from the bot.
+      installedInTenant: (aadObjectId) =>
+        tenant.state().teamsAppInstallations.some((installation) => installation.userId === aadObjectId),
       ...options.emulator,
     }));
   const store = options.store ?? createSqliteStore({ inMemory: true });

@@ -573,6 +573,12 @@ export class FakeM365 {
         return (this.state.signIns[userId] ?? []).slice(0, top);
       },
     },
+    teamsApps: {
+      installForUser: async (userId, catalogAppId) => {
+        this.record('teamsApps.installForUser', true, userId, catalogAppId);
+        return { ...this.ok(), alreadyInstalled: false };
+      },
+    },
     exchange: {
       getMailbox: async (mailbox) => {
         this.record('exchange.getMailbox', false, mailbox);

@@ -11,7 +11,8 @@ import type { AddressInfo } from 'node:net';
  * - 412 when two writes to one conversation overlap (Teams' advice is to retry 412, 502 and 504
  *   like 429).
  * - 502 on chosen writes (a gateway hiccup).
- * - 403 when the bot opens a 1:1 chat with someone who has not installed the app personally.
+ * - 403 when the bot opens a 1:1 chat with someone who has not installed the app personally (by
+ *   hand, or through Graph on the tenant the emulator is told about).
  *
  * Source of the figures: "Optimize your bot with rate limiting and best practices in Teams",
  * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit . Choices the
@@ -41,6 +42,12 @@ export interface EmulatorOptions {
   timeScale?: number;
   /** Channel user ids with the app installed personally; undefined means everyone. */
   personalInstalls?: string[];
+  /**
+   * Asks the tenant whether the app is installed for a user (Entra object id), e.g. after Graph's
+   * POST /users/{id}/teamwork/installedApps on the simulated tenant; consulted when `personalInstalls`
+   * does not list the user.
+   */
+  installedInTenant?: (aadObjectId: string) => boolean;
   /** The nth writes (1-based, over all conversations) answered 502. */
   badGatewayOn?: number[];
   /** The nth writes answered 403 (a refusal no retry changes). */
@@ -245,7 +252,9 @@ export async function startTeamsConnectorEmulator(options: EmulatorOptions): Pro
       if (method === 'POST' && path === '/v3/conversations') {
         const members = (parsed.members as { id?: string }[] | undefined) ?? [];
         const userId = members[0]?.id ?? '';
-        if (installs && !installs.has(userId)) {
+        const aadObjectId = options.members[userId]?.aadObjectId;
+        const installedViaTenant = aadObjectId !== undefined && options.installedInTenant?.(aadObjectId);
+        if (installs && !installs.has(userId) && !installedViaTenant) {
           refused403 += 1;
           send(res, 403, {
             error: { code: 'Forbidden', message: 'The bot is not installed for this user.' },
