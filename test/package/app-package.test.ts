@@ -95,7 +95,7 @@ describe('packaging the dev environment', () => {
   it('stops before provisioning with the variables still missing, naming the env file', () => {
     const error = packageFailure({ env: 'dev' });
     expect(error.message).toMatch(
-      /teamsAppManifest\/manifest\.json needs variables that env\/\.env\.dev does not set: TEAMS_APP_ID, BOT_ID, BOT_DOMAIN\./,
+      /teamsAppManifest\/manifest\.json needs variables that env\/\.env\.dev does not set: TEAMS_APP_ID, BOT_ID, BOT_DOMAIN, M365_CLIENT_ID\./,
     );
   });
 
@@ -116,6 +116,7 @@ describe('packaging the dev environment', () => {
       TEAMS_APP_ID: PROVISIONED_DEV_VALUES.TEAMS_APP_ID,
       BOT_ID: PROVISIONED_DEV_VALUES.BOT_ID,
       BOT_DOMAIN: 'ci.example.net',
+      M365_CLIENT_ID: PROVISIONED_DEV_VALUES.M365_CLIENT_ID,
     };
     const result = build({ env: 'dev', processEnv });
     expect((result.manifest.validDomains as string[])[0]).toBe('ci.example.net');

@@ -162,6 +162,8 @@ describe('infra/aad.manifest.json', () => {
     'AppRoleAssignment.ReadWrite.All': '06b708a9-e830-4db3-a914-8e69da51d44f',
     'IdentityRiskyUser.ReadWrite.All': '656f6061-f9fe-4807-9708-6a2e0934df76',
     'AuditLog.Read.All': 'b0afded3-3588-46d8-8b3d-9842eff778da',
+    // microsoftgraph/microsoft-graph-devx-content permissions/permissions-descriptions.json (6cbd6bbd665a877560fdefbad74f3bdb5b57af88)
+    'TeamsAppInstallation.ReadWriteSelfForUser.All': '908de74d-f8b2-4d6b-a9ed-2a17b3b78179',
   };
   const MICROSOFT_GRAPH = '00000003-0000-0000-c000-000000000000';
   const EXCHANGE_ONLINE = '00000002-0000-0ff1-ce00-000000000000';
