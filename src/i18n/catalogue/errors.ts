@@ -45,6 +45,8 @@ export const NB_OPERATIONS: Record<string, string> = {
   'identityProtection.getRiskyUser': 'lese brukerens risikotilstand',
   'identityProtection.listRiskyUsers': 'lese risikotilstanden til mange brukere samtidig (massehendelser)',
   'signIns.listRecentSignIns': 'lese nylige pålogginger (spor)',
+  'teamsApps.installForUser':
+    'installere Remediator som personlig app for godkjenneren (slik at en legitimasjon kan nå 1:1-chatten)',
   'exchange.getMailbox': 'lese videresending og send-på-vegne-av-delegater for postboksen',
   'exchange.setMailbox': 'fjerne videresending eller endre send-på-vegne-av-delegater',
   'exchange.getInboxRule': 'liste innboksregler, også skjulte',
