@@ -1,11 +1,13 @@
 import { randomInt } from 'node:crypto';
 
 // Characters people confuse when reading a password aloud or copying it by hand are left out
-// (0/O/o, 1/l/I, 5/S, 2/Z, quotes, backslash, backtick, |).
+// (0/O/o, 1/l/I, 5/S, 2/Z, quotes, backslash, backtick, |). Symbols that open Markdown (* _ ~ # -)
+// are left out too: a password pasted into a Teams message or shown in a Markdown text block would
+// otherwise turn into emphasis or strikethrough and be read wrong.
 const UPPER = 'ABCDEFGHJKLMNPQRTUVWXY';
 const LOWER = 'abcdefghijkmnpqrstuvwxyz';
 const DIGITS = '346789';
-const SYMBOLS = '!#$%&*+-=?@^_~';
+const SYMBOLS = '!$%&+=?@^';
 export const PASSWORD_CLASSES = [UPPER, LOWER, DIGITS, SYMBOLS] as const;
 
 export const MIN_PASSWORD_LENGTH = 16;

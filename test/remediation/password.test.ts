@@ -18,6 +18,10 @@ describe('generatePassword', () => {
     }
   });
 
+  it('never holds a character that opens Markdown, so a pasted or displayed password reads as set', () => {
+    for (let i = 0; i < 500; i += 1) expect(generatePassword()).not.toMatch(/[*_~#`[\]<>|-]/);
+  });
+
   it('does not repeat itself', () => {
     const draws = new Set(Array.from({ length: 200 }, () => generatePassword()));
     expect(draws.size).toBe(200);
