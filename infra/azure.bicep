@@ -48,6 +48,9 @@ param breakGlassAccounts string = ''
 @description('Teams channel for incident summaries (SECURITY_CHANNEL_ID).')
 param securityChannelId string = ''
 
+@description('Catalog id of the Remediator app in the org app catalog (TEAMS_APP_CATALOG_ID); lets Remediator install itself for an approver who must receive a credential.')
+param teamsAppCatalogId string = ''
+
 @allowed(['true', 'false'])
 param fourEyes string = 'true'
 
@@ -213,7 +216,8 @@ var optionalSettings = concat(
   empty(m365TenantDomain) ? [] : [{ name: 'M365_TENANT_DOMAIN', value: m365TenantDomain }],
   empty(respondersGroupId) ? [] : [{ name: 'RESPONDERS_GROUP_ID', value: respondersGroupId }],
   empty(breakGlassAccounts) ? [] : [{ name: 'BREAK_GLASS_ACCOUNTS', value: breakGlassAccounts }],
-  empty(securityChannelId) ? [] : [{ name: 'SECURITY_CHANNEL_ID', value: securityChannelId }]
+  empty(securityChannelId) ? [] : [{ name: 'SECURITY_CHANNEL_ID', value: securityChannelId }],
+  empty(teamsAppCatalogId) ? [] : [{ name: 'TEAMS_APP_CATALOG_ID', value: teamsAppCatalogId }]
 )
 
 resource webApp 'Microsoft.Web/sites@2023-12-01' = {
