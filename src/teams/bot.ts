@@ -8,6 +8,7 @@ import type {
 import { DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { Logger } from '../observability/logger';
+import { tenantOf } from './actionContext';
 import { actorFrom } from './actor';
 import type { CardActionRouter } from './cardActions';
 import type { Commands } from './commands';
@@ -22,12 +23,6 @@ export interface RemediatorBotDeps {
   logger: Logger;
   /** Activities from any other tenant are refused. Unset: not pinned (simulated demo only). */
   allowedTenantId?: string;
-}
-
-function tenantOf(context: TurnContext): string | undefined {
-  const channelData = context.activity.channelData as { tenant?: { id?: unknown } } | undefined;
-  const fromChannelData = typeof channelData?.tenant?.id === 'string' ? channelData.tenant.id : undefined;
-  return context.activity.conversation?.tenantId ?? fromChannelData;
 }
 
 /** Teams entry point: messages become commands, card clicks go to the verb router. */
@@ -59,7 +54,8 @@ export class RemediatorBot extends TeamsActivityHandler {
     context: TurnContext,
     invokeValue: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
-    if (!this.tenantAllowed(context)) {
+    const tenantId = tenantOf(context.activity);
+    if (!this.tenantAllowed(tenantId)) {
       return {
         statusCode: 403,
         type: 'application/vnd.microsoft.error',
@@ -71,18 +67,18 @@ export class RemediatorBot extends TeamsActivityHandler {
     }
     const action = invokeValue.action as { verb?: unknown; data?: unknown } | undefined;
     const verb = typeof action?.verb === 'string' ? action.verb : '';
-    return this.deps.router.handle(context, actorFrom(context.activity), verb, action?.data);
+    return this.deps.router.handle(context, actorFrom(context.activity), verb, action?.data, tenantId);
   }
 
-  private tenantAllowed(context: TurnContext): boolean {
+  private tenantAllowed(tenantId: string | undefined): boolean {
     const allowed = this.deps.allowedTenantId;
     if (!allowed) return true;
-    return tenantOf(context)?.toLowerCase() === allowed.toLowerCase();
+    return tenantId?.toLowerCase() === allowed.toLowerCase();
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
     const strings = stringsFor(context.activity.locale);
-    if (!this.tenantAllowed(context)) {
+    if (!this.tenantAllowed(tenantOf(context.activity))) {
       await context.sendActivity(strings.notFromTenant);
       return;
     }

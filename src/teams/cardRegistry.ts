@@ -1,6 +1,82 @@
 import type { ConversationReference } from 'botbuilder';
 import { z } from 'zod';
 import type { Json, KeyValueStore } from '../store/types';
+import { MAX_REFRESH_USERS } from './cards/templates';
+
+/** How many times a read-modify-write is retried when another turn or instance wrote first. */
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Records of where cards live in Teams, one per key, in the project's key-value store so a
+ * restarted bot (or another instance) still updates old cards. Every change is a
+ * read-modify-write conditional on the store's eTag, retried a bounded number of times.
+ */
+export class CardRegistry<T = IncidentCards> {
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly prefix: string,
+    private readonly schema: z.ZodType<T>,
+    private readonly keyOf: (record: T) => string,
+  ) {}
+
+  async get(key: string): Promise<T | undefined> {
+    const entry = await this.store.getItem(this.prefix + key);
+    if (!entry) return undefined;
+    const parsed = this.schema.safeParse(entry.value);
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async put(record: T): Promise<void> {
+    await this.store.setItem(this.prefix + this.keyOf(record), toJson(record));
+  }
+
+  /** The changed record, undefined when there is none; throws after too many concurrent writers. */
+  async update(key: string, change: (record: T) => T): Promise<T | undefined> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const entry = await this.store.getItem(this.prefix + key);
+      const parsed = entry ? this.schema.safeParse(entry.value) : undefined;
+      if (!entry || !parsed?.success) return undefined;
+      const next = change(parsed.data);
+      if ((await this.store.setItem(this.prefix + key, toJson(next), entry.eTag)) !== undefined) return next;
+    }
+    throw new Error(`Could not record ${this.prefix}${key}: too many concurrent updates.`);
+  }
+
+  /**
+   * Applies `change` only when `may(record)` holds; true only for the one caller whose write
+   * landed (two instances racing for a once-only duty: exactly one wins).
+   */
+  async claim(key: string, may: (record: T) => boolean, change: (record: T) => T): Promise<boolean> {
+    let won = false;
+    try {
+      await this.update(key, (record) => {
+        won = may(record);
+        return won ? change(record) : record;
+      });
+    } catch {
+      return false;
+    }
+    return won;
+  }
+}
+
+const toJson = (record: unknown): Json => JSON.parse(JSON.stringify(record)) as Json;
+
+/**
+ * The responders a card refreshes for: the requester first, then whoever acted on the incident,
+ * in the order they first acted, without duplicates, at most 60.
+ */
+export function refreshUsers(requesterChannelId: string | undefined, responders: string[] = []): string[] {
+  const ids = requesterChannelId ? [requesterChannelId, ...responders] : responders;
+  return [...new Set(ids)].slice(0, MAX_REFRESH_USERS);
+}
+
+/** Adds one responder's MRI to a bounded list (unchanged when present or full). */
+export function withResponder(responders: string[] | undefined, channelUserId: string): string[] {
+  const list = responders ?? [];
+  if (list.includes(channelUserId) || list.length >= MAX_REFRESH_USERS) return list;
+  return [...list, channelUserId];
+}
 
 /** Where an incident's cards live in Teams, so they can be updated in place later. */
 export interface IncidentCards {
@@ -10,6 +86,8 @@ export interface IncidentCards {
   locale: string;
   /** The requester's Teams id, for a private note when the incident started in a group. */
   requesterChannelId?: string;
+  /** Teams ids (MRIs) of the responders who acted on the incident's cards: its cards refresh for them. */
+  responders?: string[];
   incidentActivityId?: string;
   stepActivityIds: Record<string, string>;
   /** A line shown on a step card for good, e.g. where its credential went (one write fewer than a message). */
@@ -26,11 +104,12 @@ export interface IncidentCards {
   unposted?: string[];
 }
 
-const schema = z.object({
+const incidentCardsSchema = z.object({
   incidentId: z.string(),
   reference: z.record(z.string(), z.unknown()),
   locale: z.string(),
   requesterChannelId: z.string().optional(),
+  responders: z.array(z.string()).optional(),
   incidentActivityId: z.string().optional(),
   stepActivityIds: z.record(z.string(), z.string()),
   stepNotices: z.record(z.string(), z.string()).optional(),
@@ -39,46 +118,7 @@ const schema = z.object({
   summaryClaimedAt: z.string().optional(),
   summaryDelivered: z.object({ chat: z.boolean().optional(), channel: z.boolean().optional() }).optional(),
   unposted: z.array(z.string()).optional(),
-});
-
-const KEY_PREFIX = 'teams/incident-cards/';
-
-/** Persisted in the project's key-value store so a restarted bot still updates old cards. */
-export class CardRegistry {
-  constructor(private readonly store: KeyValueStore) {}
-
-  async get(incidentId: string): Promise<IncidentCards | undefined> {
-    const entry = await this.store.getItem(KEY_PREFIX + incidentId);
-    if (!entry) return undefined;
-    const parsed = schema.safeParse(entry.value);
-    return parsed.success ? (parsed.data as IncidentCards) : undefined;
-  }
-
-  async put(cards: IncidentCards): Promise<void> {
-    await this.store.setItem(KEY_PREFIX + cards.incidentId, JSON.parse(JSON.stringify(cards)) as Json);
-  }
-
-  /** Read-modify-write with the store's eTag, retried when another turn wrote first. */
-  async update(
-    incidentId: string,
-    change: (cards: IncidentCards) => IncidentCards,
-  ): Promise<IncidentCards | undefined> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const entry = await this.store.getItem(KEY_PREFIX + incidentId);
-      if (!entry) return undefined;
-      const parsed = schema.safeParse(entry.value);
-      if (!parsed.success) return undefined;
-      const next = change(parsed.data as IncidentCards);
-      const written = await this.store.setItem(
-        KEY_PREFIX + incidentId,
-        JSON.parse(JSON.stringify(next)) as Json,
-        entry.eTag,
-      );
-      if (written !== undefined) return next;
-    }
-    throw new Error(`Could not record the cards of incident ${incidentId}: too many concurrent updates.`);
-  }
-}
+}) as unknown as z.ZodType<IncidentCards>;
 
 /** One user of a group card: enough to list them and to post their cards on demand. */
 export interface GroupMember {
@@ -94,56 +134,33 @@ export interface GroupCards {
   locale: string;
   requesterChannelId?: string;
   requesterName: string;
+  /** Teams ids (MRIs) of the responders who acted on the group card: it refreshes for them. */
+  responders?: string[];
   activityId?: string;
   members: GroupMember[];
   /** The security channel has been told the whole group finished. */
   completionAnnounced: boolean;
 }
 
-const groupSchema = z.object({
+const groupCardsSchema = z.object({
   groupId: z.string(),
   reference: z.record(z.string(), z.unknown()),
   locale: z.string(),
   requesterChannelId: z.string().optional(),
   requesterName: z.string(),
+  responders: z.array(z.string()).optional(),
   activityId: z.string().optional(),
   members: z.array(
     z.object({ incidentId: z.string(), displayName: z.string(), userPrincipalName: z.string() }),
   ),
   completionAnnounced: z.boolean(),
-});
+}) as unknown as z.ZodType<GroupCards>;
 
-const GROUP_KEY_PREFIX = 'teams/group-cards/';
+export type IncidentCardRegistry = CardRegistry<IncidentCards>;
+export type GroupCardRegistry = CardRegistry<GroupCards>;
 
-/** Group cards, in the same key-value store as the incident cards. */
-export class GroupCardRegistry {
-  constructor(private readonly store: KeyValueStore) {}
+export const incidentCardRegistry = (store: KeyValueStore): IncidentCardRegistry =>
+  new CardRegistry(store, 'teams/incident-cards/', incidentCardsSchema, (cards) => cards.incidentId);
 
-  async get(groupId: string): Promise<GroupCards | undefined> {
-    const entry = await this.store.getItem(GROUP_KEY_PREFIX + groupId);
-    if (!entry) return undefined;
-    const parsed = groupSchema.safeParse(entry.value);
-    return parsed.success ? (parsed.data as GroupCards) : undefined;
-  }
-
-  async put(cards: GroupCards): Promise<void> {
-    await this.store.setItem(GROUP_KEY_PREFIX + cards.groupId, JSON.parse(JSON.stringify(cards)) as Json);
-  }
-
-  /** Sets completionAnnounced; true only for the one caller that flipped it (updates can race). */
-  async claimCompletion(groupId: string): Promise<boolean> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const entry = await this.store.getItem(GROUP_KEY_PREFIX + groupId);
-      const parsed = entry ? groupSchema.safeParse(entry.value) : undefined;
-      if (!entry || !parsed?.success || parsed.data.completionAnnounced) return false;
-      const next = { ...parsed.data, completionAnnounced: true };
-      const written = await this.store.setItem(
-        GROUP_KEY_PREFIX + groupId,
-        JSON.parse(JSON.stringify(next)) as Json,
-        entry.eTag,
-      );
-      if (written !== undefined) return true;
-    }
-    return false;
-  }
-}
+export const groupCardRegistry = (store: KeyValueStore): GroupCardRegistry =>
+  new CardRegistry(store, 'teams/group-cards/', groupCardsSchema, (cards) => cards.groupId);

@@ -10,9 +10,9 @@ import { PolicyError } from '../remediation/contract';
 import type { Actor, IncidentView, RemediationEngine } from '../remediation/contract';
 import type { BackgroundTasks } from './background';
 import { DeliveryError } from './delivery/outbox';
-import type { GroupPresenter } from './groupPresenter';
 import type { IncidentPresenter } from './incidentPresenter';
-import { presentOpened } from './openedIncidents';
+import type { IncidentOpening, OpeningRequest } from './openedIncidents';
+import { tenantOf } from './actionContext';
 import { stringsFor } from './i18n';
 import type { Strings } from './i18n';
 import type { MemberResolver } from './members';
@@ -23,7 +23,8 @@ import type { UndoNotices } from './undoNotices';
 export interface CommandDeps {
   engine: RemediationEngine;
   presenter: IncidentPresenter;
-  groups: GroupPresenter;
+  /** Opening incidents and posting their cards: the same use case as an alert taken on. */
+  opening: IncidentOpening;
   members: MemberResolver;
   background: BackgroundTasks;
   logger: Logger;
@@ -87,35 +88,31 @@ export class Commands {
     if (known.length === 0) return;
 
     await context.sendActivity(strings.investigating(known.map((r) => inertText(r.label)).join(', ')));
-    const reference = TurnContext.getConversationReference(context.activity);
-    const locale = context.activity.locale ?? 'en';
-    const requesterChannelId = context.activity.from.id;
-    const tenantId = context.activity.conversation.tenantId;
+    const tenantId = tenantOf(context.activity);
+    const request: OpeningRequest = {
+      targets: known.map((r) => r.target),
+      requester: actor,
+      kind: 'teams',
+      reference: TurnContext.getConversationReference(context.activity),
+      locale: context.activity.locale ?? 'en',
+      requesterChannelId: context.activity.from.id,
+      ...(tenantId ? { tenantId } : {}),
+    };
     this.deps.background.run(async () => {
-      const { presenter, engine } = this.deps;
+      const { presenter, opening } = this.deps;
+      const { reference, locale } = request;
       try {
-        const result = await engine.openIncidents({
-          targets: known.map((r) => r.target),
-          requester: actor,
-          origin: {
-            kind: 'teams',
-            ...(tenantId ? { tenantId } : {}),
-            ...(reference.conversation?.id ? { conversationId: reference.conversation.id } : {}),
-          },
-        });
-        const notes = [
+        const results = await opening.open(request);
+        const notes = results.flatMap((result) => [
           ...result.refused.map((refusal) =>
             strings.refused(inertText(refusal.target), inertText(refusalText(refusal, locale))),
           ),
           ...result.incidents
             .filter((incident) => result.joinedIncidentIds.includes(incident.id))
             .map((incident) => strings.joined(inertText(incident.target.displayName))),
-        ];
+        ]);
         if (notes.length > 0) await presenter.say(reference, notes.join('\n\n'));
-        await presentOpened({ incidents: presenter, groups: this.deps.groups }, result, reference, locale, {
-          channelId: requesterChannelId,
-          name: actor.displayName,
-        });
+        await opening.present(results, request);
       } catch (error) {
         if (error instanceof PolicyError) {
           await presenter.say(reference, inertText(refusalText(error, locale)));
@@ -274,7 +271,7 @@ export class Commands {
     command: string,
   ): Promise<boolean> {
     const here = context.activity.conversation?.id;
-    const tenant = context.activity.conversation?.tenantId;
+    const tenant = tenantOf(context.activity);
     const sameConversation =
       incident.origin.conversationId !== undefined && incident.origin.conversationId === here;
     const sameTenant =

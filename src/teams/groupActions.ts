@@ -1,21 +1,14 @@
-import { TurnContext } from 'botbuilder';
-import { refusalText } from '../i18n/findings';
-import type { Logger } from '../observability/logger';
 import { PolicyError } from '../remediation/contract';
-import type { GroupSecret, IncidentView } from '../remediation/contract';
-import type { BackgroundTasks } from './background';
-import type { ActionContext } from './actionContext';
-import type { GroupCards } from './cardRegistry';
+import type { GroupSecret } from '../remediation/contract';
+import { credentialReachable, incidentOf, isStale } from './actionContext';
+import type { ActionContext, ActionDeps } from './actionContext';
+import { answerWithin } from './background';
+import { withResponder } from './cardRegistry';
+import type { GroupCardRegistry, GroupCards } from './cardRegistry';
 import { groupCardVersion } from './cards/cardVersion';
 import type { AdaptiveCard } from './cards/templates';
-import type { RemediationEngine } from './engine';
-import type { CredentialReach } from './delivery/credentialReach';
 import type { GroupPresenter } from './groupPresenter';
-import type { IncidentPresenter } from './incidentPresenter';
-import { settleWithin, whileRunning } from './progress';
-
-type SecretDestination = Parameters<IncidentPresenter['deliverSecrets']>[2];
-type SecretRecipient = Parameters<IncidentPresenter['deliverSecrets']>[1];
+import { whileRunning } from './progress';
 
 export const GROUP_VERBS = {
   approveGroup: 'group.approve',
@@ -23,77 +16,60 @@ export const GROUP_VERBS = {
 } as const;
 
 export interface GroupActionOptions {
-  engine: RemediationEngine;
-  presenter: IncidentPresenter;
   groups: GroupPresenter;
-  background: BackgroundTasks;
-  logger: Logger;
-  /** How long a click waits for the engine before answering with a running card. */
-  fastAnswerMs: number;
+  /** The group cards' records (the group presenter's registry): responders are added here. */
+  registry: GroupCardRegistry;
   /** At least this long between two group card updates while the group approval runs (default 1 s). */
   progressGapMs?: number;
-  requireCardVersion?: boolean;
-  /** A group approval resets passwords: the approver's 1:1 chat must open first. */
-  credentialReach?: CredentialReach;
 }
 
-/** "Approve for all" and "Details" on a group card. */
+/** "Approve for all" and "Details" on a group card, and the group card as a refresh answers it. */
 export class GroupActions {
   /** Groups whose approval runs in this process: their card shows progress, not the button. */
   private readonly running = new Set<string>();
 
   constructor(private readonly options: GroupActionOptions) {}
 
+  /** The group card an incident belongs to, if it was posted as part of one. */
+  cardsOf(context: Pick<ActionContext, 'incident'>): Promise<GroupCards | undefined> {
+    return context.incident
+      ? this.options.groups.cardsOfIncident(context.incident)
+      : Promise.resolve(undefined);
+  }
+
   /** One approval for the whole group (engine.approveGroup); the card follows the run. */
-  async approve(context: ActionContext): Promise<AdaptiveCard> {
-    const { engine, groups, background } = this.options;
+  async approve(deps: ActionDeps, context: ActionContext): Promise<AdaptiveCard> {
+    const { engine } = deps;
+    const { groups } = this.options;
     const cards = await this.groupOf(context);
     const progress = await engine.getGroupProgress(cards.groupId);
-    if (this.isStale(context, groupCardVersion(progress))) {
+    if (isStale(context, groupCardVersion(progress), deps.requireCardVersion)) {
       return groups.card(cards, { notice: context.strings.staleCard, running: this.isRunning(cards) });
     }
-    // Who clicked and where, read from the turn now: the follow-up outlives it.
-    const clickedIn = {
-      reference: TurnContext.getConversationReference(context.turn.activity),
-      personal: context.turn.activity.conversation.conversationType === 'personal',
-      locale: context.locale,
-    };
-    const approver = { channelUserId: context.turn.activity.from.id, name: context.actor.displayName };
+    const { approver } = context;
     const resetsPending = progress.steps.some(
       (step) => step.stepId === 'reset-password' && step.counts.pending > 0,
     );
-    const reachable =
-      !resetsPending ||
-      !this.options.credentialReach ||
-      (await this.options.credentialReach.canReceive({
-        reference: clickedIn.reference,
-        personal: clickedIn.personal,
-        channelUserId: approver.channelUserId,
-        approver: context.actor,
-        on: { groupId: cards.groupId },
-      }));
-    if (!reachable) {
+    if (resetsPending && !(await credentialReachable(deps, context, { groupId: cards.groupId }))) {
       return groups.card(cards, { notice: context.strings.credentialUnreachable(approver.name) });
     }
     const work = engine.approveGroup(cards.groupId, context.actor);
-    background.run(() => this.follow(cards, work, { clickedIn, approver }));
-    const finished = await settleWithin(work, this.options.fastAnswerMs);
-    if (finished === 'rejected') {
-      try {
-        await work;
-      } catch (error) {
-        // Four-eyes and the other policy refusals: politely, on the card, nothing changed.
-        if (error instanceof PolicyError)
-          return groups.card(cards, { notice: refusalText(error, context.locale) });
-        throw error;
-      }
+    try {
+      const answered = await answerWithin(deps.background, work, deps.fastAnswerMs, () =>
+        this.follow(deps, cards, work, context),
+      );
+      return groups.card(cards, { running: answered.settled === 'pending' });
+    } catch (error) {
+      // Four-eyes and the other policy refusals: politely, on the card, nothing changed.
+      if (error instanceof PolicyError) return groups.card(cards, { notice: error.message });
+      throw error;
     }
-    return groups.card(cards, { running: finished === 'pending' });
   }
 
   /** Posts one user's incident card and step cards on demand (or brings them up to date). */
-  async details(context: ActionContext): Promise<AdaptiveCard> {
-    const { engine, presenter, groups, background } = this.options;
+  async details(deps: ActionDeps, context: ActionContext): Promise<AdaptiveCard> {
+    const { engine, presenter, background } = deps;
+    const { groups } = this.options;
     const cards = await this.groupOf(context);
     const chosenId = typeof context.data.detailsIncident === 'string' ? context.data.detailsIncident : '';
     // Only users of THIS group: the choice is card input, so never trusted beyond that.
@@ -102,7 +78,7 @@ export class GroupActions {
     const running = this.isRunning(cards);
     if (!member || !incident) return groups.card(cards, { notice: context.strings.notInGroup, running });
     if (await presenter.localeOf(incident.id)) {
-      background.run(async () => void (await presenter.refresh(incident.id)));
+      background.run(async () => void (await presenter.refresh(incident)));
       return groups.card(cards, {
         notice: context.strings.detailsAlreadyPosted(member.displayName),
         running,
@@ -112,10 +88,19 @@ export class GroupActions {
     return groups.card(cards, { notice: context.strings.detailsPosted(member.displayName), running });
   }
 
-  /** The locale of the group card an incident belongs to, if it was posted as part of one. */
-  async localeOf(incidentId: string): Promise<string | undefined> {
-    const incident = await this.options.engine.getIncident(incidentId);
-    return incident ? (await this.options.groups.cardsOfIncident(incident))?.locale : undefined;
+  /** The current group card, as a Universal Actions refresh shows it. */
+  async view(context: ActionContext): Promise<AdaptiveCard> {
+    const cards = await this.groupOf(context);
+    return this.options.groups.card(cards, { running: this.isRunning(cards) });
+  }
+
+  /** Remembers a responder who acted on the group card, so it refreshes for them too. */
+  async addResponder(cards: GroupCards, channelUserId: string): Promise<void> {
+    if (withResponder(cards.responders, channelUserId) === cards.responders) return;
+    await this.options.registry.update(cards.groupId, (current) => ({
+      ...current,
+      responders: withResponder(current.responders, channelUserId),
+    }));
   }
 
   /**
@@ -123,11 +108,13 @@ export class GroupActions {
    * credentials privately (as for one incident) and puts the final state on every card.
    */
   private async follow(
+    deps: ActionDeps,
     cards: GroupCards,
     work: Promise<{ secrets: GroupSecret[] }>,
-    { clickedIn, approver }: { clickedIn: SecretDestination; approver: SecretRecipient },
+    { approver, clickedIn }: Pick<ActionContext, 'approver' | 'clickedIn'>,
   ): Promise<void> {
-    const { groups, presenter, logger } = this.options;
+    const { presenter, logger } = deps;
+    const { groups } = this.options;
     this.running.add(cards.groupId);
     try {
       await whileRunning(
@@ -167,19 +154,13 @@ export class GroupActions {
   }
 
   private async groupOf(context: ActionContext): Promise<GroupCards> {
-    const incident: IncidentView | undefined = await this.options.engine.getIncident(context.data.i);
-    const cards = incident ? await this.options.groups.cardsOfIncident(incident) : undefined;
+    incidentOf(context);
+    const cards = await this.cardsOf(context);
     if (!cards) throw new PolicyError('UnknownIncident', context.strings.unknownIncident(context.data.i));
     return cards;
   }
 
   private isRunning(cards: GroupCards): boolean {
     return this.running.has(cards.groupId);
-  }
-
-  private isStale(context: ActionContext, currentVersion: string): boolean {
-    const clicked = context.data.v;
-    if (clicked === undefined) return this.options.requireCardVersion === true;
-    return clicked !== currentVersion;
   }
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../observability/logger';
 import { inertText } from '../remediation/inertText';
 import { summarizeGroup } from '../remediation/groups';
 import type { GroupProgress, IncidentView, RemediationEngine } from '../remediation/contract';
+import { refreshUsers } from './cardRegistry';
 import type { GroupCardRegistry, GroupCards } from './cardRegistry';
 import type { CardContext } from './cards/builders';
 import { buildGroupCard } from './cards/groupCard';
@@ -134,6 +135,7 @@ export class GroupPresenter {
         {
           members: cards.members,
           requesterName: cards.requesterName,
+          refreshUserIds: refreshUsers(cards.requesterChannelId, cards.responders),
           running: options.running ?? false,
           ...(options.notice ? { notice: options.notice } : {}),
         },
@@ -144,7 +146,15 @@ export class GroupPresenter {
 
   private async announceCompletion(cards: GroupCards): Promise<void> {
     const { securityChannelId, gateway, registry, logger } = this.options;
-    if (!securityChannelId || !(await registry.claimCompletion(cards.groupId))) return;
+    if (
+      !securityChannelId ||
+      !(await registry.claim(
+        cards.groupId,
+        (c) => !c.completionAnnounced,
+        (c) => ({ ...c, completionAnnounced: true }),
+      ))
+    )
+      return;
     const channelReference = securityChannelReference(cards.reference, securityChannelId);
     try {
       await gateway.send(channelReference, {

@@ -1,20 +1,25 @@
 import { CardFactory } from 'botbuilder';
 import type { Activity, ConversationReference } from 'botbuilder';
 import type { Logger } from '../observability/logger';
-import { inertText } from '../remediation/inertText';
 import type { IncidentView, RemediationEngine, SecretDelivery, StepView } from '../remediation/contract';
+import { refreshUsers, withResponder } from './cardRegistry';
 import type { CardRegistry, IncidentCards } from './cardRegistry';
 import { buildIncidentCard, buildSecretCard, buildStepCard, buildSummaryCard } from './cards/builders';
 import type { CardContext } from './cards/builders';
 import type { AdaptiveCard, CardTemplates } from './cards/templates';
+import { CredentialDelivery } from './credentialDelivery';
+import type { ClickedIn, CredentialHandover, CredentialRecipient } from './credentialDelivery';
 import type { DeliveryLedger } from './delivery/ledger';
 import { SentCards } from './delivery/sentCards';
 import type { ConversationGateway } from './gateway';
+import { IncidentSummary } from './incidentSummary';
 import type { SecretCards } from './secretCards';
 import { localeTagFor, stringsFor } from './i18n';
 
+export { securityChannelReference } from './incidentSummary';
+
 export interface PresenterOptions {
-  engine: RemediationEngine;
+  engine: Pick<RemediationEngine, 'getIncident'>;
   gateway: ConversationGateway;
   registry: CardRegistry;
   templates: CardTemplates;
@@ -32,36 +37,55 @@ export interface PresenterOptions {
 /** The key of the incident card among an incident's cards (the others are step ids). */
 const INCIDENT_CARD = 'incident';
 
-/** A summary claim older than this was abandoned by a crashed instance and may be taken over. */
-const SUMMARY_LEASE_MS = 30_000;
-
-/** The security channel is reached through the service URL and tenant of the conversation the incident started in. */
-export function securityChannelReference(
-  origin: Partial<ConversationReference>,
-  securityChannelId: string,
-): Partial<ConversationReference> {
-  return {
-    ...origin,
-    conversation: {
-      id: securityChannelId,
-      isGroup: true,
-      conversationType: 'channel',
-      name: '',
-      ...(origin.conversation?.tenantId ? { tenantId: origin.conversation.tenantId } : {}),
-    },
-    activityId: undefined,
-  };
-}
-
 export function cardActivity(card: AdaptiveCard): Partial<Activity> {
   return { type: 'message', attachments: [CardFactory.adaptiveCard(card)] };
 }
 
+/**
+ * What a card shows, without the list of users it refreshes for: a responder who joins changes
+ * that list on every card of the incident, and rewriting them all for it would cost writes that
+ * show nobody anything new (the list goes along with the card's next real change).
+ */
+const visible = (activity: Partial<Activity>): Partial<Activity> =>
+  JSON.parse(
+    JSON.stringify(activity, (key, value: unknown) => (key === 'userIds' ? undefined : value)),
+  ) as Partial<Activity>;
+
 /** Posts an incident's cards, keeps them current, and closes it with a summary. */
 export class IncidentPresenter {
   private readonly sentCards = new SentCards();
+  private readonly summary: IncidentSummary;
+  private readonly credentials: CredentialDelivery;
 
-  constructor(private readonly options: PresenterOptions) {}
+  constructor(private readonly options: PresenterOptions) {
+    this.summary = new IncidentSummary({
+      gateway: options.gateway,
+      registry: options.registry,
+      logger: options.logger,
+      sentCards: this.sentCards,
+      summaryActivity: (incident, locale) =>
+        cardActivity(
+          options.templates.render('summary', buildSummaryCard(incident, this.cardContext(locale))),
+        ),
+      ...(options.securityChannelId ? { securityChannelId: options.securityChannelId } : {}),
+      ...(options.ledger ? { ledger: options.ledger } : {}),
+    });
+    this.credentials = new CredentialDelivery({
+      gateway: options.gateway,
+      registry: options.registry,
+      logger: options.logger,
+      ...(options.secretCards ? { secretCards: options.secretCards } : {}),
+      secretActivity: (handover, locale) =>
+        cardActivity(
+          this.secretCard(
+            { incidentId: handover.incidentId, stepId: handover.stepId },
+            handover.targetName,
+            handover.secret,
+            locale,
+          ),
+        ),
+    });
+  }
 
   cardContext(locale: string | undefined): CardContext {
     return {
@@ -72,18 +96,30 @@ export class IncidentPresenter {
     };
   }
 
-  incidentCard(incident: IncidentView, locale: string | undefined, notice = ''): AdaptiveCard {
-    return this.options.templates.render(
-      'incident',
-      buildIncidentCard(incident, this.cardContext(locale), notice),
-    );
+  /** `refreshFor`: Teams ids of the responders the card refreshes for (`refresh.userIds`). */
+  incidentCard(
+    incident: IncidentView,
+    locale: string | undefined,
+    notice = '',
+    refreshFor: string[] = [],
+  ): AdaptiveCard {
+    return this.options.templates.render('incident', {
+      ...buildIncidentCard(incident, this.cardContext(locale), notice),
+      refreshUserIds: refreshFor,
+    });
   }
 
-  stepCard(incident: IncidentView, step: StepView, locale: string | undefined, notice = ''): AdaptiveCard {
-    return this.options.templates.render(
-      'step',
-      buildStepCard(incident, step, this.cardContext(locale), notice),
-    );
+  stepCard(
+    incident: IncidentView,
+    step: StepView,
+    locale: string | undefined,
+    notice = '',
+    refreshFor: string[] = [],
+  ): AdaptiveCard {
+    return this.options.templates.render('step', {
+      ...buildStepCard(incident, step, this.cardContext(locale), notice),
+      refreshUserIds: refreshFor,
+    });
   }
 
   secretCard(
@@ -98,9 +134,25 @@ export class IncidentPresenter {
     );
   }
 
+  /** Where an incident's cards are, if they were posted. */
+  cardsOf(incidentId: string): Promise<IncidentCards | undefined> {
+    return this.options.registry.get(incidentId);
+  }
+
   /** The locale an incident's cards were posted in, if they were posted. */
   async localeOf(incidentId: string): Promise<string | undefined> {
-    return (await this.options.registry.get(incidentId))?.locale;
+    return (await this.cardsOf(incidentId))?.locale;
+  }
+
+  /** Remembers a responder who acted on the incident's cards, so its cards refresh for them too. */
+  async addResponder(cards: IncidentCards, channelUserId: string): Promise<IncidentCards> {
+    if (withResponder(cards.responders, channelUserId) === cards.responders) return cards;
+    return (
+      (await this.options.registry.update(cards.incidentId, (current) => ({
+        ...current,
+        responders: withResponder(current.responders, channelUserId),
+      }))) ?? cards
+    );
   }
 
   /** A plain message in a conversation, outside the turn. */
@@ -125,12 +177,13 @@ export class IncidentPresenter {
       summaryPosted: false,
     };
     await this.options.ledger?.add(incident.id);
+    const refreshFor = refreshUsers(requesterChannelId);
     const unposted: string[] = [];
     // A card Teams refused after every retry is noted, not fatal: the next refresh posts it.
     const postCard = async (key: string, card: Partial<Activity>): Promise<string | undefined> => {
       try {
         const id = await gateway.send(reference, card);
-        if (id) this.sentCards.remember(id, card);
+        if (id) this.sentCards.remember(id, visible(card));
         return id;
       } catch (error) {
         unposted.push(key);
@@ -140,11 +193,11 @@ export class IncidentPresenter {
     };
     const incidentActivityId = await postCard(
       INCIDENT_CARD,
-      cardActivity(this.incidentCard(incident, locale)),
+      cardActivity(this.incidentCard(incident, locale, '', refreshFor)),
     );
     if (incidentActivityId) cards.incidentActivityId = incidentActivityId;
     for (const step of incident.steps) {
-      const id = await postCard(step.id, cardActivity(this.stepCard(incident, step, locale)));
+      const id = await postCard(step.id, cardActivity(this.stepCard(incident, step, locale, '', refreshFor)));
       if (id) cards.stepActivityIds[step.id] = id;
     }
     await registry.put({ ...cards, ...(unposted.length > 0 ? { unposted } : {}) });
@@ -159,11 +212,14 @@ export class IncidentPresenter {
       claimed = current.unposted ?? [];
       return { ...current, unposted: [] };
     });
+    const refreshFor = refreshUsers(cards.requesterChannelId, cards.responders);
     let latest = cards;
     for (const key of claimed) {
       const step = incident.steps.find((candidate) => candidate.id === key);
       const card = cardActivity(
-        step ? this.stepCard(incident, step, cards.locale) : this.incidentCard(incident, cards.locale),
+        step
+          ? this.stepCard(incident, step, cards.locale, '', refreshFor)
+          : this.incidentCard(incident, cards.locale, '', refreshFor),
       );
       let id: string | undefined;
       try {
@@ -171,7 +227,7 @@ export class IncidentPresenter {
       } catch (error) {
         logger.warn({ err: error, incidentId: incident.id, card: key }, 'card not posted yet');
       }
-      if (id) this.sentCards.remember(id, card);
+      if (id) this.sentCards.remember(id, visible(card));
       latest =
         (await registry.update(incident.id, (current) =>
           !id
@@ -185,68 +241,63 @@ export class IncidentPresenter {
   }
 
   /**
-   * Re-renders the incident card and the given steps' cards (all when omitted) in place,
-   * so everyone in the conversation sees the same state, not only the one who clicked.
+   * Re-renders the incident card and the given steps' cards (all when omitted) in place, so
+   * everyone in the conversation sees the same state, not only the one who clicked. Given the
+   * view the engine just returned, it is shown as is rather than read again.
    */
   async refresh(
-    incidentId: string,
+    incidentOrId: string | IncidentView,
     onlySteps?: string[],
     options: { incidentCard?: boolean } = {},
   ): Promise<IncidentView | undefined> {
     const { engine, registry, logger } = this.options;
-    const [incident, stored] = await Promise.all([engine.getIncident(incidentId), registry.get(incidentId)]);
+    const incidentId = typeof incidentOrId === 'string' ? incidentOrId : incidentOrId.id;
+    const [incident, stored] = await Promise.all([
+      typeof incidentOrId === 'string' ? engine.getIncident(incidentId) : incidentOrId,
+      registry.get(incidentId),
+    ]);
     if (!incident || !stored) return incident;
     const cards = await this.postUnposted(incident, stored);
+    const refreshFor = refreshUsers(cards.requesterChannelId, cards.responders);
     const updates: Promise<void>[] = [];
     if (cards.incidentActivityId && options.incidentCard !== false) {
-      updates.push(
-        this.updateCard(
-          cards.reference,
-          cards.incidentActivityId,
-          cardActivity(this.incidentCard(incident, cards.locale)),
-        ),
-      );
+      const card = this.incidentCard(incident, cards.locale, '', refreshFor);
+      updates.push(this.updateCard(cards.reference, cards.incidentActivityId, cardActivity(card)));
     }
     for (const step of incident.steps) {
       const activityId = cards.stepActivityIds[step.id];
       if (!activityId || (onlySteps && !onlySteps.includes(step.id))) continue;
-      updates.push(
-        this.updateCard(
-          cards.reference,
-          activityId,
-          cardActivity(this.stepCard(incident, step, cards.locale, cards.stepNotices?.[step.id] ?? '')),
-        ),
-      );
+      const notice = cards.stepNotices?.[step.id] ?? '';
+      const card = this.stepCard(incident, step, cards.locale, notice, refreshFor);
+      updates.push(this.updateCard(cards.reference, activityId, cardActivity(card)));
     }
     if (cards.summaryActivityId) {
       // A step undone after completion: the summary must stop saying "Done" for it.
-      updates.push(
-        this.updateCard(
-          cards.reference,
-          cards.summaryActivityId,
-          this.summaryActivity(incident, cards.locale),
-        ),
+      const summary = cardActivity(
+        this.options.templates.render('summary', buildSummaryCard(incident, this.cardContext(cards.locale))),
       );
+      updates.push(this.updateCard(cards.reference, cards.summaryActivityId, summary));
     }
     const results = await Promise.allSettled(updates);
     for (const result of results) {
       if (result.status === 'rejected') logger.warn({ err: result.reason, incidentId }, 'card update failed');
     }
-    await this.completeIfDone(incident, cards);
+    await this.summary.completeIfDone(incident, cards);
     return incident;
   }
 
   /**
-   * Writes a card only when its content changed; the outbox queues it behind the conversation's
-   * other writes and coalesces it with later content for the same card.
+   * Writes a card only when what it shows changed; the outbox queues it behind the
+   * conversation's other writes and coalesces it with later content for the same card.
    */
   private async updateCard(
     reference: Partial<ConversationReference>,
     activityId: string,
     activity: Partial<Activity>,
   ): Promise<void> {
-    if (this.sentCards.shows(activityId, activity)) return;
-    this.sentCards.remember(activityId, activity);
+    const shown = visible(activity);
+    if (this.sentCards.shows(activityId, shown)) return;
+    this.sentCards.remember(activityId, shown);
     try {
       await this.options.gateway.update(reference, activityId, activity);
     } catch (error) {
@@ -260,25 +311,20 @@ export class IncidentPresenter {
     const cards = await this.options.registry.get(incident.id);
     const activityId = cards?.stepActivityIds[step.id];
     if (!cards || !activityId) return;
-    await this.updateCard(
-      cards.reference,
-      activityId,
-      cardActivity(this.stepCard(incident, { ...step, status: 'running' }, cards.locale)),
-    );
+    const refreshFor = refreshUsers(cards.requesterChannelId, cards.responders);
+    const running = this.stepCard(incident, { ...step, status: 'running' }, cards.locale, '', refreshFor);
+    await this.updateCard(cards.reference, activityId, cardActivity(running));
   }
 
-  /**
-   * The password or TAP goes only to the approving responder, in their 1:1 chat with the bot:
-   * never in a channel or group chat. The conversation where they clicked gets a note.
-   */
+  /** One credential to its approver privately; the note goes on the step's card where it can. */
   async deliverSecret(
     incident: IncidentView,
     stepId: string,
     secret: SecretDelivery,
-    approver: { channelUserId: string; name: string },
-    clickedIn: { reference: Partial<ConversationReference>; personal: boolean; locale: string },
+    approver: CredentialRecipient,
+    clickedIn: ClickedIn,
   ): Promise<void> {
-    await this.deliverSecrets(
+    await this.credentials.deliver(
       [{ incidentId: incident.id, targetName: incident.target.displayName, stepId, secret }],
       approver,
       clickedIn,
@@ -288,180 +334,10 @@ export class IncidentPresenter {
 
   /** Several credentials (a group approval): each on its own card, one note in the conversation. */
   async deliverSecrets(
-    deliveries: { incidentId: string; targetName: string; stepId: string; secret: SecretDelivery }[],
-    approver: { channelUserId: string; name: string },
-    clickedIn: { reference: Partial<ConversationReference>; personal: boolean; locale: string },
-    /** Say where it went on this step's card (updated anyway) instead of in a message of its own. */
-    noteOn?: { incidentId: string; stepId: string },
+    deliveries: CredentialHandover[],
+    approver: CredentialRecipient,
+    clickedIn: ClickedIn,
   ): Promise<void> {
-    if (deliveries.length === 0) return;
-    const cards = deliveries.map((delivery) =>
-      cardActivity(
-        this.secretCard(
-          { incidentId: delivery.incidentId, stepId: delivery.stepId },
-          delivery.targetName,
-          delivery.secret,
-          clickedIn.locale,
-        ),
-      ),
-    );
-    if (clickedIn.personal) {
-      for (const card of cards) {
-        const activityId = await this.options.gateway.send(clickedIn.reference, card);
-        await this.options.secretCards?.remember(
-          activityId,
-          approver.channelUserId,
-          clickedIn.reference.conversation?.id,
-        );
-      }
-      return;
-    }
-    const strings = stringsFor(clickedIn.locale);
-    const single = deliveries.length === 1;
-    let failed = 0;
-    for (const card of cards) {
-      try {
-        const delivery = await this.options.gateway.sendPrivately(
-          clickedIn.reference,
-          approver.channelUserId,
-          card,
-        );
-        await this.options.secretCards?.remember(
-          delivery.activityId,
-          approver.channelUserId,
-          delivery.conversationId,
-        );
-      } catch (error) {
-        // Never fall back to the group: the credential is dropped and the responder told how to get a new one.
-        failed += 1;
-        this.options.logger.warn(
-          { err: error, incidentId: deliveries[cards.indexOf(card)]?.incidentId },
-          'private delivery of a credential failed',
-        );
-      }
-    }
-    const sent = deliveries.length - failed;
-    const notes = [
-      ...(sent > 0
-        ? [
-            single
-              ? strings.secretSentPrivately(inertText(approver.name))
-              : strings.groupSecretsSentPrivately(sent, inertText(approver.name)),
-          ]
-        : []),
-      ...(failed > 0
-        ? [
-            single
-              ? strings.secretNotDelivered(inertText(approver.name))
-              : strings.groupSecretsNotDelivered(failed, inertText(approver.name)),
-          ]
-        : []),
-    ];
-    const note = notes.join('\n\n');
-    if (noteOn && (await this.noteOnStepCard(noteOn, clickedIn.reference, note))) return;
-    await this.options.gateway.send(clickedIn.reference, { type: 'message', text: note });
-  }
-
-  /** Records a note for a step card of the conversation clicked in; the caller's refresh shows it. */
-  private async noteOnStepCard(
-    at: { incidentId: string; stepId: string },
-    clickedIn: Partial<ConversationReference>,
-    note: string,
-  ): Promise<boolean> {
-    const cards = await this.options.registry.get(at.incidentId);
-    if (!cards?.stepActivityIds[at.stepId]) return false;
-    if (cards.reference.conversation?.id !== clickedIn.conversation?.id) return false;
-    await this.options.registry.update(at.incidentId, (current) => ({
-      ...current,
-      stepNotices: { ...current.stepNotices, [at.stepId]: note },
-    }));
-    return true;
-  }
-
-  private summaryActivity(incident: IncidentView, locale: string): Partial<Activity> {
-    return cardActivity(
-      this.options.templates.render('summary', buildSummaryCard(incident, this.cardContext(locale))),
-    );
-  }
-
-  /**
-   * Summary in the conversation, the security channel told, the requester told privately. Each
-   * summary is recorded as delivered only once Teams accepted it; a claim (with a lease) keeps two
-   * clicks or two instances from posting it twice, and a crashed claimer's lease runs out.
-   */
-  private async completeIfDone(incident: IncidentView, cards: IncidentCards): Promise<void> {
-    const { gateway, registry, securityChannelId, ledger } = this.options;
-    if (incident.status === 'cancelled') await ledger?.remove(incident.id);
-    if (incident.status !== 'completed') return;
-    const delivered = (current: IncidentCards) =>
-      !!current.summaryDelivered?.chat && (!securityChannelId || !!current.summaryDelivered.channel);
-    if (delivered(cards)) {
-      await ledger?.remove(incident.id);
-      return;
-    }
-    const now = Date.now();
-    let won = false;
-    const claimed = await registry.update(incident.id, (current) => {
-      const claimAge = current.summaryClaimedAt ? now - Date.parse(current.summaryClaimedAt) : Infinity;
-      won = !delivered(current) && claimAge > SUMMARY_LEASE_MS;
-      return won
-        ? { ...current, summaryPosted: true, summaryClaimedAt: new Date(now).toISOString() }
-        : current;
-    });
-    if (!won || !claimed) return;
-    const mark = (where: 'chat' | 'channel') =>
-      registry.update(incident.id, (current) => ({
-        ...current,
-        summaryDelivered: { ...current.summaryDelivered, [where]: true },
-      }));
-    try {
-      const summary = this.summaryActivity(incident, cards.locale);
-      const strings = stringsFor(cards.locale);
-      if (!claimed.summaryDelivered?.chat) {
-        const summaryActivityId = await gateway.send(cards.reference, summary);
-        if (summaryActivityId) this.sentCards.remember(summaryActivityId, summary);
-        await registry.update(incident.id, (current) => ({
-          ...current,
-          ...(summaryActivityId ? { summaryActivityId } : {}),
-          summaryDelivered: { ...current.summaryDelivered, chat: true },
-        }));
-        await this.tellRequester(incident, cards);
-      }
-      if (securityChannelId && !claimed.summaryDelivered?.channel) {
-        // A new post in the channel: nothing of the chat's reference (its reply-to id) goes along.
-        await gateway.send(securityChannelReference(cards.reference, securityChannelId), {
-          type: 'message',
-          text: strings.securityChannelNotice(
-            inertText(incident.target.displayName),
-            inertText(incident.requester.displayName),
-          ),
-          attachments: summary.attachments ?? [],
-        });
-        await mark('channel');
-      }
-      await ledger?.remove(incident.id);
-    } catch (error) {
-      this.options.logger.warn({ err: error, incidentId: incident.id }, 'summary not delivered yet');
-    } finally {
-      await registry.update(incident.id, (current) => {
-        const { summaryClaimedAt: _released, ...rest } = current;
-        void _released;
-        return rest;
-      });
-    }
-  }
-
-  /** Best effort, once: the requester hears privately that the incident they opened from a group is done. */
-  private async tellRequester(incident: IncidentView, cards: IncidentCards): Promise<void> {
-    const personal = cards.reference.conversation?.conversationType === 'personal';
-    if (personal || !cards.requesterChannelId) return;
-    try {
-      await this.options.gateway.sendPrivately(cards.reference, cards.requesterChannelId, {
-        type: 'message',
-        text: stringsFor(cards.locale).completedPrivately(inertText(incident.target.displayName)),
-      });
-    } catch (error) {
-      this.options.logger.warn({ err: error, incidentId: incident.id }, 'requester notification failed');
-    }
+    await this.credentials.deliver(deliveries, approver, clickedIn);
   }
 }

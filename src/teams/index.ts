@@ -7,7 +7,7 @@ import type { AlertInbox } from './alerts';
 import { BackgroundTasks } from './background';
 import { RemediatorBot } from './bot';
 import { CardActionRouter } from './cardActions';
-import { CardRegistry, GroupCardRegistry } from './cardRegistry';
+import { groupCardRegistry, incidentCardRegistry } from './cardRegistry';
 import { CardTemplates } from './cards/templates';
 import { ApproverRoutes } from './delivery/approverRoutes';
 import { CredentialReach } from './delivery/credentialReach';
@@ -18,6 +18,7 @@ import { Commands } from './commands';
 import type { RemediationEngine } from './engine';
 import type { ConversationGateway } from './gateway';
 import { GroupActions } from './groupActions';
+import { IncidentOpening } from './openedIncidents';
 import { GroupPresenter } from './groupPresenter';
 import { IncidentPresenter } from './incidentPresenter';
 import { KeyValueStorage } from './keyValueStorage';
@@ -83,7 +84,8 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   const background = new BackgroundTasks((error) => logger.error({ err: error }, 'background work failed'));
   const templates = new CardTemplates(options.cardsDir);
   const secretCards = new SecretCards(options.store);
-  const registry = new CardRegistry(options.store);
+  const registry = incidentCardRegistry(options.store);
+  const groupRegistry = groupCardRegistry(options.store);
   const ledger = new DeliveryLedger(options.store);
   const approverRoutes = new ApproverRoutes(options.store);
   const presenter = new IncidentPresenter({
@@ -101,7 +103,7 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   const groups = new GroupPresenter({
     engine: options.engine,
     gateway: options.gateway,
-    registry: new GroupCardRegistry(options.store),
+    registry: groupRegistry,
     templates,
     logger,
     cardContext: (locale) => presenter.cardContext(locale),
@@ -109,36 +111,30 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   });
   const undoNotices = new UndoNotices({
     gateway: options.gateway,
-    registry: new CardRegistry(options.store),
+    registry,
     logger,
     ...(options.securityChannelId ? { securityChannelId: options.securityChannelId } : {}),
   });
-  const fastAnswerMs = options.fastAnswerMs ?? 5_000;
-  const credentialReach = new CredentialReach(options.gateway, logger, {
-    install: (approver, on) => options.engine.installAppForApprover(approver, on),
-  });
+  const opening = new IncidentOpening({ engine: options.engine, incidents: presenter, groups });
   const groupActions = new GroupActions({
-    credentialReach,
-    engine: options.engine,
-    presenter,
     groups,
-    background,
-    logger,
-    fastAnswerMs,
+    registry: groupRegistry,
     ...(options.progress?.groupGapMs !== undefined ? { progressGapMs: options.progress.groupGapMs } : {}),
-    ...(options.requireCardVersion !== undefined ? { requireCardVersion: options.requireCardVersion } : {}),
   });
   const router = new CardActionRouter({
     engine: options.engine,
     presenter,
     background,
     logger,
-    fastAnswerMs,
+    fastAnswerMs: options.fastAnswerMs ?? 5_000,
+    opening,
     groups: groupActions,
     groupCards: groups,
     undoNotices,
     secretCards,
-    credentialReach,
+    credentialReach: new CredentialReach(options.gateway, logger, {
+      install: (approver, on) => options.engine.installAppForApprover(approver, on),
+    }),
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.requireCardVersion !== undefined ? { requireCardVersion: options.requireCardVersion } : {}),
     ...(options.alerts ? { alerts: options.alerts } : {}),
@@ -146,7 +142,7 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   const commands = new Commands({
     engine: options.engine,
     presenter,
-    groups,
+    opening,
     members: options.members ?? new TeamsMemberResolver(),
     background,
     logger,

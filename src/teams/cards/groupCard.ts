@@ -17,6 +17,8 @@ export interface GroupCardState {
   /** The group approval is running: no button, a progress note instead. */
   running: boolean;
   notice?: string;
+  /** Teams ids of the responders the card refreshes for (`refresh.userIds`). */
+  refreshUserIds?: string[];
 }
 
 export function buildGroupCard(
@@ -64,5 +66,6 @@ export function buildGroupCard(
     })),
     firstChoice: shown[0]?.incidentId ?? '',
     ref: { i: state.members[0]?.incidentId ?? '', v: groupCardVersion(progress) },
+    ...(state.refreshUserIds ? { refreshUserIds: state.refreshUserIds } : {}),
   };
 }

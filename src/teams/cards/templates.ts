@@ -4,6 +4,9 @@ import * as ACData from 'adaptivecards-templating';
 import { inertData } from '../../remediation/inertText';
 import type { Strings } from '../i18n';
 
+/** Teams' limit on `refresh.userIds` (see `withRefreshUsers`). */
+export const MAX_REFRESH_USERS = 60;
+
 /** Adaptive Card JSON as sent to Teams (shape checked by the Teams client, not here). */
 export type AdaptiveCard = Record<string, unknown>;
 
@@ -21,6 +24,11 @@ export interface LabelledData {
   /** The "Simulated tenant" banner text, or '' against a live tenant. */
   banner: string;
   labels: Strings['cardLabels'];
+  /**
+   * Teams ids (MRIs) of the responders for whom Teams refreshes the card automatically
+   * (`refresh.userIds`, at most 60); none: the property is left out. See `withRefreshUsers`.
+   */
+  refreshUserIds?: string[];
 }
 
 export interface Fact {
@@ -163,11 +171,33 @@ export class CardTemplates {
     const payload = this.templates.get(name);
     const template = new ACData.Template(payload);
     // The one place card data meets card text: everything not owned by the card is made inert.
-    const card: unknown = template.expand({ $root: inertData(data, TRUSTED_KEYS[name]) });
+    const bound = { refreshUserIds: [], ...data };
+    const card: unknown = template.expand({ $root: inertData(bound, TRUSTED_KEYS[name]) });
     if (typeof card !== 'object' || card === null || Array.isArray(card)) {
       throw new Error(`Card template ${name} did not expand to an object.`);
     }
     const { $schema: _schema, ...rest } = card as Record<string, unknown>;
-    return rest;
+    return withRefreshUsers(rest);
   }
+}
+
+/**
+ * Universal Actions `refresh`: when a user listed in `refresh.userIds` views the card, Teams
+ * invokes `adaptiveCard/action` (trigger "automatic") and shows the card the bot answers with, so
+ * a card whose update was lost heals itself. Microsoft documents that in a chat or channel with
+ * fewer than 60 members the card refreshes automatically for every member whatever the list says;
+ * with more members only the listed users (at most 60) get it, the others see a manual refresh
+ * (https://learn.microsoft.com/en-us/javascript/api/teams-sdk-typescript/@microsoft/teams.cards/irefreshdefinition,
+ * https://learn.microsoft.com/en-us/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/user-specific-views).
+ * The Adaptive Cards schema leaves `userIds` optional but notes that some clients refresh
+ * automatically only when it is given (https://adaptivecards.io/explorer/Refresh.html). So the
+ * list names the responders who act on the incident, and an empty list is left out rather than
+ * sent as `[]`, whose meaning is not documented.
+ */
+export function withRefreshUsers(card: AdaptiveCard): AdaptiveCard {
+  const refresh = card.refresh as { userIds?: unknown } | undefined;
+  if (!refresh) return card;
+  const userIds = Array.isArray(refresh.userIds) ? refresh.userIds.slice(0, MAX_REFRESH_USERS) : [];
+  const { userIds: _userIds, ...rest } = refresh;
+  return { ...card, refresh: userIds.length > 0 ? { ...rest, userIds } : rest };
 }
