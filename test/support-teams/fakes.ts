@@ -380,6 +380,8 @@ export interface GatewayCall {
 /** Records every proactive message instead of calling Teams. */
 export class RecordingGateway implements ConversationGateway {
   readonly calls: GatewayCall[] = [];
+  /** Card updates fail (as when Teams throttles past every retry): the card keeps what it showed. */
+  loseUpdates = false;
   private next = 1;
 
   async send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string> {
@@ -392,6 +394,7 @@ export class RecordingGateway implements ConversationGateway {
     activityId: string,
     activity: Partial<Activity>,
   ): Promise<void> {
+    if (this.loseUpdates) throw new Error('Teams did not take the update (429 after every retry).');
     this.calls.push({ method: 'update', conversationId: reference.conversation?.id, activityId, activity });
   }
 
