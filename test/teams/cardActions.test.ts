@@ -304,3 +304,24 @@ describe('secret delivery failure', () => {
     expect(group).toContain('could not open a private chat with Adele Vance');
   });
 });
+
+describe('one read per click', () => {
+  it('an approval reads the incident once; the cards show the view the engine returned', async () => {
+    const incident = await openedIncident();
+    let reads = 0;
+    const read = harness.engine.getIncident.bind(harness.engine);
+    harness.engine.getIncident = async (id: string) => {
+      reads += 1;
+      return read(id);
+    };
+    await harness.click(
+      'incident.approve',
+      { i: incident.id, v: incidentCardVersion(incident) },
+      USERS.adele,
+    );
+    await harness.teams.background.idle();
+    expect(reads).toBe(1);
+    const updated = harness.gateway.calls.filter((call) => call.method === 'update');
+    expect(JSON.stringify(updated.at(-1)?.activity)).toContain('Adele Vance');
+  });
+});
