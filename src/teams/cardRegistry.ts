@@ -164,3 +164,11 @@ export const incidentCardRegistry = (store: KeyValueStore): IncidentCardRegistry
 
 export const groupCardRegistry = (store: KeyValueStore): GroupCardRegistry =>
   new CardRegistry(store, 'teams/group-cards/', groupCardsSchema, (cards) => cards.groupId);
+
+/** Sets completionAnnounced; true only for the one caller that flipped it (updates can race). */
+export const claimCompletion = (registry: GroupCardRegistry, groupId: string): Promise<boolean> =>
+  registry.claim(
+    groupId,
+    (cards) => !cards.completionAnnounced,
+    (cards) => ({ ...cards, completionAnnounced: true }),
+  );

@@ -3,7 +3,7 @@ import type { Logger } from '../observability/logger';
 import { inertText } from '../remediation/inertText';
 import { summarizeGroup } from '../remediation/groups';
 import type { GroupProgress, IncidentView, RemediationEngine } from '../remediation/contract';
-import { refreshUsers } from './cardRegistry';
+import { claimCompletion, refreshUsers } from './cardRegistry';
 import type { GroupCardRegistry, GroupCards } from './cardRegistry';
 import type { CardContext } from './cards/builders';
 import { buildGroupCard } from './cards/groupCard';
@@ -146,15 +146,7 @@ export class GroupPresenter {
 
   private async announceCompletion(cards: GroupCards): Promise<void> {
     const { securityChannelId, gateway, registry, logger } = this.options;
-    if (
-      !securityChannelId ||
-      !(await registry.claim(
-        cards.groupId,
-        (c) => !c.completionAnnounced,
-        (c) => ({ ...c, completionAnnounced: true }),
-      ))
-    )
-      return;
+    if (!securityChannelId || !(await claimCompletion(registry, cards.groupId))) return;
     const channelReference = securityChannelReference(cards.reference, securityChannelId);
     try {
       await gateway.send(channelReference, {
