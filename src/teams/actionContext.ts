@@ -108,6 +108,14 @@ export function isStale(
   return clicked !== currentVersion;
 }
 
+/**
+ * The one place a card action turns an engine refusal into words for the one who clicked (as a
+ * message, or as a notice on the card), in the card's language.
+ */
+export function refusalText(error: PolicyError, _locale: string): string {
+  return error.message;
+}
+
 /** The incident read at the edge; a verb that needs one and has none is refused like an unknown incident. */
 export function incidentOf(context: ActionContext): IncidentView {
   if (!context.incident)

@@ -4,7 +4,7 @@ import { PolicyError } from '../remediation/contract';
 import type { Actor, IncidentView } from '../remediation/contract';
 import { RefusalAudit } from '../security/refusalAudit';
 import type { AuditSink } from '../security/refusalAudit';
-import { actionDataSchema, clickOrigin } from './actionContext';
+import { actionDataSchema, clickOrigin, refusalText } from './actionContext';
 import type { ActionContext, ActionDeps } from './actionContext';
 import { hideSecret, investigateAlert } from './alertActions';
 import { INVESTIGATE_ALERT_VERB } from './alerts';
@@ -161,7 +161,7 @@ export class CardActionRouter {
       return cardResponse(await handler(context));
     } catch (error) {
       // A refusal the handler could not show on a card (an unknown step): a message, not a 5xx.
-      if (error instanceof PolicyError) return messageResponse(inertText(error.message));
+      if (error instanceof PolicyError) return messageResponse(inertText(refusalText(error, context.locale)));
       throw error;
     }
   }

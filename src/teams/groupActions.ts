@@ -1,6 +1,6 @@
 import { PolicyError } from '../remediation/contract';
 import type { GroupSecret } from '../remediation/contract';
-import { credentialReachable, incidentOf, isStale } from './actionContext';
+import { credentialReachable, incidentOf, isStale, refusalText } from './actionContext';
 import type { ActionContext, ActionDeps } from './actionContext';
 import { answerWithin } from './background';
 import { withResponder } from './cardRegistry';
@@ -61,7 +61,8 @@ export class GroupActions {
       return groups.card(cards, { running: answered.settled === 'pending' });
     } catch (error) {
       // Four-eyes and the other policy refusals: politely, on the card, nothing changed.
-      if (error instanceof PolicyError) return groups.card(cards, { notice: error.message });
+      if (error instanceof PolicyError)
+        return groups.card(cards, { notice: refusalText(error, context.locale) });
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 import { PolicyError } from '../remediation/contract';
 import type { Actor, IncidentView, StepId, StepView } from '../remediation/contract';
-import { credentialReachable, incidentOf, isStale } from './actionContext';
+import { credentialReachable, incidentOf, isStale, refusalText } from './actionContext';
 import type { ActionContext, ActionDeps } from './actionContext';
 import { answerWithin } from './background';
 import { incidentCardVersion, stepCardVersion } from './cards/cardVersion';
@@ -27,7 +27,12 @@ async function guarded(
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
     // The refusal changed nothing: the card read at the edge still shows the truth.
-    return answer(deps, context, (await deps.engine.getIncident(current.id)) ?? current, error.message);
+    return answer(
+      deps,
+      context,
+      (await deps.engine.getIncident(current.id)) ?? current,
+      refusalText(error, context.locale),
+    );
   }
 }
 

@@ -6,7 +6,7 @@ import type {
   StepOutcome,
   StepView,
 } from '../remediation/contract';
-import { credentialReachable, incidentOf, isStale, stepIdOf, stepOf } from './actionContext';
+import { credentialReachable, incidentOf, isStale, refusalText, stepIdOf, stepOf } from './actionContext';
 import type { ActionContext, ActionData, ActionDeps } from './actionContext';
 import { answerWithin } from './background';
 import { FINDING_INPUT_PREFIX } from './cards/builders';
@@ -49,7 +49,7 @@ async function guarded(
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
     const latest = (await deps.engine.getIncident(current.id)) ?? current;
-    return answer(deps, context, latest, stepOf(latest, stepId), error.message);
+    return answer(deps, context, latest, stepOf(latest, stepId), refusalText(error, context.locale));
   }
 }
 
