@@ -1,15 +1,14 @@
 import type { ConversationReference } from 'botbuilder';
 import { z } from 'zod';
+import { RETRY, retryOnContention } from '../concurrency/retryOnContention';
+import type { Attempt } from '../concurrency/retryOnContention';
 import type { Json, KeyValueStore } from '../store/types';
 import { MAX_REFRESH_USERS } from './cards/templates';
-
-/** How many times a read-modify-write is retried when another turn or instance wrote first. */
-const MAX_ATTEMPTS = 10;
 
 /**
  * Records of where cards live in Teams, one per key, in the project's key-value store so a
  * restarted bot (or another instance) still updates old cards. Every change is a
- * read-modify-write conditional on the store's eTag, retried a bounded number of times.
+ * read-modify-write conditional on the store's eTag, retried on contention (bounded, with jitter).
  */
 export class CardRegistry<T = IncidentCards> {
   constructor(
@@ -30,16 +29,19 @@ export class CardRegistry<T = IncidentCards> {
     await this.store.setItem(this.prefix + this.keyOf(record), toJson(record));
   }
 
-  /** The changed record, undefined when there is none; throws after too many concurrent writers. */
+  /**
+   * The changed record, undefined when there is none. A write that lost to another turn or
+   * instance is tried again with the project's one bounded, jittered contention retry.
+   */
   async update(key: string, change: (record: T) => T): Promise<T | undefined> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    return retryOnContention(`record ${this.prefix}${key}`, {}, async (): Promise<Attempt<T | undefined>> => {
       const entry = await this.store.getItem(this.prefix + key);
       const parsed = entry ? this.schema.safeParse(entry.value) : undefined;
       if (!entry || !parsed?.success) return undefined;
       const next = change(parsed.data);
-      if ((await this.store.setItem(this.prefix + key, toJson(next), entry.eTag)) !== undefined) return next;
-    }
-    throw new Error(`Could not record ${this.prefix}${key}: too many concurrent updates.`);
+      const written = await this.store.setItem(this.prefix + key, toJson(next), entry.eTag);
+      return written === undefined ? RETRY : next;
+    });
   }
 
   /**
