@@ -1,6 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
+import { refusalText as renderRefusal } from '../i18n/findings';
 import type { Logger } from '../observability/logger';
 import { PolicyError } from '../remediation/contract';
 import type { Actor, IncidentView, StepId, StepView } from '../remediation/contract';
@@ -112,8 +113,8 @@ export function isStale(
  * The one place a card action turns an engine refusal into words for the one who clicked (as a
  * message, or as a notice on the card), in the card's language.
  */
-export function refusalText(error: PolicyError, _locale: string): string {
-  return error.message;
+export function refusalText(error: PolicyError, locale: string): string {
+  return renderRefusal(error, locale);
 }
 
 /** The incident read at the edge; a verb that needs one and has none is refused like an unknown incident. */
