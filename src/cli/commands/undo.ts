@@ -1,5 +1,8 @@
 import { isStepId, STEP_IDS } from '../../remediation';
 import { UsageError } from '../environment';
+import { renderMessage, stepTitleText } from '../../i18n/findings';
+import { message } from '../../i18n/message';
+import { cliLocale } from '../render';
 import { write } from '../session';
 import type { CliSession, GlobalOptions } from '../session';
 
@@ -28,17 +31,14 @@ export async function undo(
     if (outcome.step.undoStatus === 'requested' && approver && !alreadyAsked) {
       outcome = await engine.undoStep(incidentId, stepId, approver);
     }
+    const locale = cliLocale();
+    const title = stepTitleText(outcome.step, locale);
+    const say = (code: string, who: string | undefined) =>
+      `${title}: ${renderMessage(message(code, { who: who ?? '-' }), locale)}`;
     if (options.json) write(session.io.stdout, JSON.stringify(outcome.step, null, 2));
     else if (outcome.step.undoStatus === 'requested')
-      write(
-        session.io.stderr,
-        `${outcome.step.title}: undo asked for by ${outcome.step.undoRequestedBy?.displayName ?? 'nobody'}; nothing changed. A second responder approves it: run again with --approver <upn>.`,
-      );
-    else
-      write(
-        session.io.stdout,
-        `${outcome.step.title}: undone by ${outcome.step.undoneBy?.displayName ?? 'nobody'}`,
-      );
+      write(session.io.stderr, say('report.undoRequested', outcome.step.undoRequestedBy?.displayName));
+    else write(session.io.stdout, say('report.undoneBy', outcome.step.undoneBy?.displayName));
     return outcome.step.undoStatus === 'done' ? 0 : 1;
   });
 }

@@ -47,6 +47,8 @@ const EN: Record<string, Render> = {
   'report.approvedBy': (p) => `Approved by ${plain(p.who)}`,
   'report.skippedBy': (p) => `Skipped by ${plain(p.who)}`,
   'report.undoneBy': (p) => `Undone by ${plain(p.who)}`,
+  'report.undoRequested': (p) =>
+    `Undo asked for by ${plain(p.who)}; nothing changed. A second responder approves it: run again with --approver <upn>.`,
   'report.request': (p) => `request ${plain(p.ids)}`,
   'report.error': (p) => `Error: ${plain(p.message)} Remedy: ${plain(p.remedy)}`,
   'report.errorLine': (p) => `Error: ${plain(p.message)}`,
@@ -73,6 +75,8 @@ const NB: Record<string, Render> = {
   'report.approvedBy': (p) => `Godkjent av ${plain(p.who)}`,
   'report.skippedBy': (p) => `Hoppet over av ${plain(p.who)}`,
   'report.undoneBy': (p) => `Angret av ${plain(p.who)}`,
+  'report.undoRequested': (p) =>
+    `${plain(p.who)} har bedt om å angre; ingenting er endret. En annen responder må godkjenne: kjør igjen med --approver <upn>.`,
   'report.request': (p) => `forespørsel ${plain(p.ids)}`,
   'report.error': (p) => `Feil: ${plain(p.message)} Tiltak: ${plain(p.remedy)}`,
   'report.errorLine': (p) => `Feil: ${plain(p.message)}`,
