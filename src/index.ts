@@ -2,7 +2,6 @@ import { ConfigError, loadConfig } from './config/config';
 import type { AppConfig } from './config/config';
 import { createLogger, SecretRegistry } from './observability/logger';
 import type { Logger } from './observability/logger';
-import { AlertWebhook, StoreReplayMemory } from './security/alertWebhook';
 import type { BotAuthenticationEndpoints } from './server/botAuthentication';
 import type { RemediationEngine } from './remediation';
 import {
@@ -18,6 +17,7 @@ import type { RunningServer } from './server';
 import { createRuntime } from './runtime';
 import type { SimulatedTenant } from './simulator';
 import type { Store } from './store/types';
+import { AlertWebhook, StoreReplayMemory } from './teams/alerts';
 import {
   AlertInbox,
   CloudAdapterGateway,
@@ -108,6 +108,7 @@ export async function startRemediator(options: StartOptions): Promise<RunningRem
     ...(options.fastAnswerMs !== undefined ? { fastAnswerMs: options.fastAnswerMs } : {}),
     audit: store,
     ...(alertsEnabled ? { alerts: { inbox: alertInbox, securityChannelId } } : {}),
+    ...(options.deliveryTimeScale !== undefined ? { deliveryTimeScale: options.deliveryTimeScale } : {}),
   });
 
   let draining = false;
@@ -127,7 +128,7 @@ export async function startRemediator(options: StartOptions): Promise<RunningRem
       ? {
           alerts: new AlertWebhook({
             secret: webhookSecret,
-            sink: new TeamsAlertSink({ inbox: alertInbox, routes, gateway, logger }),
+            sink: new TeamsAlertSink({ inbox: alertInbox, routes, gateway, cards: teams.alertCards, logger }),
             audit: store,
             logger,
             // Shared by every instance and kept across restarts: a captured request stays refused.

@@ -149,7 +149,7 @@ export interface StoreConfig {
   };
 }
 
-/** The signed alert webhook a SIEM calls to raise a possible compromise (src/security/alertWebhook.ts). */
+/** The signed alert webhook a SIEM calls to raise a possible compromise (src/teams/alerts/webhook.ts). */
 export interface AlertsConfig {
   webhookSecret?: string;
 }

@@ -294,6 +294,11 @@ export interface RemediationEngine {
    * stored, so it must be delivered now or nobody will know the password.
    */
   resumeInterrupted(onSecret?: (resumed: ResumedSecret) => Promise<void>): Promise<IncidentView[]>;
+  /**
+   * A reset that finished but whose secret reached nobody (the caller recorded it as owed and the
+   * process died before delivering it): sets a new credential with the same approval.
+   */
+  reissueCredential(incidentId: string, stepId: StepId): Promise<SecretDelivery | undefined>;
   /** Calls `listener` after every change to an incident or step; returns the unsubscribe function. */
   subscribe(listener: EngineListener): () => void;
   /**

@@ -105,6 +105,7 @@ export function createRemediationEngine(deps: RemediationEngineDeps): Remediatio
     undoStep: (incidentId, stepId, actor) => undo.undoStep(incidentId, stepId, actor),
     cancelIncident: (incidentId, actor) => undo.cancelIncident(incidentId, actor),
     resumeInterrupted: (onSecret) => undo.resumeInterrupted(onSecret),
+    reissueCredential: (incidentId, stepId) => undo.reissueCredential(incidentId, stepId),
     listGroupIncidents: (groupId) => groups.listGroupIncidents(groupId),
     getGroupProgress: (groupId) => groups.getGroupProgress(groupId),
     approveGroup: (groupId, approver, options) => groups.approveGroup(groupId, approver, options),

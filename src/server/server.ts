@@ -3,7 +3,7 @@ import restify from 'restify';
 import type { Request, Response, Server } from 'restify';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from '../observability/logger';
-import type { AlertWebhook } from '../security/alertWebhook';
+import type { AlertWebhook } from '../teams/alerts';
 import { GuardedCloudAdapter } from './botAuthentication';
 import { createMessagesHandler } from './messagesHandler';
 import type { AuditSink } from '../security/refusalAudit';

@@ -7,7 +7,7 @@ import { PolicyError } from '../remediation/contract';
 import type { Actor, IncidentView, StepId, StepView } from '../remediation/contract';
 import { isStepId } from '../remediation/contract';
 import type { RefusalAudit } from '../security/refusalAudit';
-import type { AlertInbox } from './alerts';
+import type { AlertCards, AlertInbox } from './alerts';
 import type { BackgroundTasks } from './background';
 import type { IncidentCards } from './cardRegistry';
 import type { ClickedIn, CredentialRecipient } from './credentialDelivery';
@@ -67,7 +67,7 @@ export interface ActionDeps {
   refusals: RefusalAudit;
   opening: IncidentOpening;
   groupCards?: GroupPresenter;
-  alerts?: { inbox: AlertInbox; securityChannelId: string };
+  alerts?: { inbox: AlertInbox; securityChannelId: string; cards: AlertCards };
   undoNotices?: UndoNotices;
   secretCards?: SecretCards;
   credentialReach?: CredentialReach;
@@ -137,7 +137,9 @@ export function stepOf(incident: IncidentView, stepId: StepId): StepView {
 
 /**
  * Never reset a password nobody will receive: the approver's 1:1 chat must open first (with the
- * app installed for them if need be, for this approval `on`).
+ * app installed for them if need be, for this approval `on`). For an incident's password reset
+ * the credential is owed from the yes on: a restart before delivery issues a new credential and
+ * delivers that one (src/teams/delivery/owedCredentials.ts).
  */
 export function credentialReachable(
   deps: ActionDeps,
@@ -146,11 +148,23 @@ export function credentialReachable(
 ): Promise<boolean> {
   if (!deps.credentialReach) return Promise.resolve(true);
   const { reference, personal } = context.clickedIn;
-  return deps.credentialReach.canReceive({
-    reference,
-    personal,
-    channelUserId: context.approver.channelUserId,
-    approver: context.actor,
-    on,
-  });
+  const owed =
+    'incidentId' in on
+      ? {
+          incidentId: on.incidentId,
+          stepId: 'reset-password',
+          approver: context.approver,
+          clickedIn: context.clickedIn,
+        }
+      : undefined;
+  return deps.credentialReach.canReceive(
+    {
+      reference,
+      personal,
+      channelUserId: context.approver.channelUserId,
+      approver: context.actor,
+      on,
+    },
+    owed,
+  );
 }

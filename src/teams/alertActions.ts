@@ -1,8 +1,10 @@
-import { PolicyError } from '../remediation/contract';
+import { refusalText } from '../i18n/findings';
+import { message } from '../i18n/message';
+import { PolicyError, refusal as refusalOf } from '../remediation/contract';
 import type { OpenIncidentsResult } from '../remediation/contract';
 import { tenantOf } from './actionContext';
 import type { ActionContext, ActionDeps } from './actionContext';
-import { buildAlertCard, channelOf } from './alerts';
+import { channelOf } from './alerts';
 import type { AdaptiveCard } from './cards/templates';
 import { undoStringsFor } from './i18n/undo';
 import { cardActivity } from './incidentPresenter';
@@ -29,13 +31,12 @@ export async function investigateAlert(deps: ActionDeps, context: ActionContext)
   }
   if (!(await engine.isResponder(actor))) {
     await refusals.record({ actor, event: 'card.alert.investigate', detail: 'NotResponder' });
-    throw new PolicyError(
-      'NotResponder',
-      `${actor.displayName} is not a member of the responders group, so cannot remediate accounts.`,
-    );
+    // Said in the clicker's language where refusals are rendered (refusalText).
+    throw refusalOf('NotResponder', message('refusal.notResponder', { name: actor.displayName }));
   }
   const claimed = await alerts.inbox.claim(record.reference, actor.displayName);
-  if (!claimed) return buildAlertCard((await alerts.inbox.get(record.reference)) ?? record);
+  if (!claimed)
+    return alerts.cards.render((await alerts.inbox.get(record.reference)) ?? record, context.locale);
   const tenantId = tenantOf(turn.activity);
   const request: OpeningRequest = {
     targets: claimed.alert.users,
@@ -56,10 +57,14 @@ export async function investigateAlert(deps: ActionDeps, context: ActionContext)
   }
   deps.background.run(() => opening.present(results, request));
   const opened = results.reduce((sum, result) => sum + result.incidents.length, 0);
+  // Each refusal in the clicker's language (the engine's message as data; the card escapes it).
   const refused = results.flatMap((result) =>
-    result.refused.map((refusal) => `${refusal.target}: ${refusal.message}`),
+    result.refused.map((refusal) =>
+      context.strings.refused(refusal.target, refusalText(refusal, context.locale)),
+    ),
   );
-  return buildAlertCard(claimed, [`Opened ${opened} incident(s).`, ...refused].join(' '));
+  const notice = [context.strings.alertCard.opened(opened), ...refused].join(' ');
+  return alerts.cards.render(claimed, context.locale, notice);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Logger } from '../observability/logger';
 import { inertText } from '../remediation/inertText';
 import type { SecretDelivery } from '../remediation/contract';
 import type { CardRegistry } from './cardRegistry';
+import type { OwedCredentials } from './delivery/owedCredentials';
 import type { ConversationGateway } from './gateway';
 import { stringsFor } from './i18n';
 import type { SecretCards } from './secretCards';
@@ -32,6 +33,8 @@ export interface CredentialDeliveryOptions {
   registry: CardRegistry;
   logger: Logger;
   secretCards?: SecretCards;
+  /** Credentials approved but not delivered yet (settled here once sent). */
+  owedCredentials?: OwedCredentials;
   /** The credential card of one handover, as an activity. */
   secretActivity: (handover: CredentialHandover, locale: string) => Partial<Activity>;
 }
@@ -59,6 +62,7 @@ export class CredentialDelivery {
         const activityId = await gateway.send(clickedIn.reference, card);
         await secretCards?.remember(activityId, approver.channelUserId, clickedIn.reference.conversation?.id);
       }
+      await this.settleOwed(deliveries);
       return;
     }
     let failed = 0;
@@ -75,9 +79,16 @@ export class CredentialDelivery {
         );
       }
     }
+    // Delivered, or dropped with the responder told how to get a new one: owed no longer.
+    await this.settleOwed(deliveries);
     const note = this.note(deliveries.length, failed, approver, clickedIn.locale);
     if (noteOn && (await this.noteOnStepCard(noteOn, clickedIn.reference, note))) return;
     await gateway.send(clickedIn.reference, { type: 'message', text: note });
+  }
+
+  private async settleOwed(deliveries: { incidentId: string; stepId: string }[]): Promise<void> {
+    for (const { incidentId, stepId } of deliveries)
+      await this.options.owedCredentials?.settle(incidentId, stepId);
   }
 
   private note(total: number, failed: number, approver: CredentialRecipient, locale: string): string {

@@ -10,13 +10,14 @@ import type { AdaptiveCard, CardTemplates } from './cards/templates';
 import { CredentialDelivery } from './credentialDelivery';
 import type { ClickedIn, CredentialHandover, CredentialRecipient } from './credentialDelivery';
 import type { DeliveryLedger } from './delivery/ledger';
+import type { OwedCredentials } from './delivery/owedCredentials';
 import { SentCards } from './delivery/sentCards';
 import type { ConversationGateway } from './gateway';
 import { IncidentSummary } from './incidentSummary';
 import type { SecretCards } from './secretCards';
 import { localeTagFor, stringsFor } from './i18n';
 
-export { securityChannelReference } from './incidentSummary';
+export { SUMMARY_LEASE_MS, securityChannelReference } from './incidentSummary';
 
 export interface PresenterOptions {
   engine: Pick<RemediationEngine, 'getIncident'>;
@@ -32,6 +33,10 @@ export interface PresenterOptions {
   secretCards?: SecretCards;
   /** Incidents that still owe Teams a card update or a summary, finished after a restart. */
   ledger?: DeliveryLedger;
+  /** Credentials approved but not delivered yet (settled once sent). */
+  owedCredentials?: OwedCredentials;
+  /** A summary claim older than this was abandoned (default SUMMARY_LEASE_MS). */
+  summaryLeaseMs?: number;
 }
 
 /** The key of the incident card among an incident's cards (the others are step ids). */
@@ -56,6 +61,8 @@ export class IncidentPresenter {
   private readonly sentCards = new SentCards();
   private readonly summary: IncidentSummary;
   private readonly credentials: CredentialDelivery;
+  /** `incidentId/card` posts in flight in this instance, settled once recorded (or refused). */
+  private readonly posting = new Map<string, Promise<void>>();
 
   constructor(private readonly options: PresenterOptions) {
     this.summary = new IncidentSummary({
@@ -69,12 +76,14 @@ export class IncidentPresenter {
         ),
       ...(options.securityChannelId ? { securityChannelId: options.securityChannelId } : {}),
       ...(options.ledger ? { ledger: options.ledger } : {}),
+      ...(options.summaryLeaseMs !== undefined ? { leaseMs: options.summaryLeaseMs } : {}),
     });
     this.credentials = new CredentialDelivery({
       gateway: options.gateway,
       registry: options.registry,
       logger: options.logger,
       ...(options.secretCards ? { secretCards: options.secretCards } : {}),
+      ...(options.owedCredentials ? { owedCredentials: options.owedCredentials } : {}),
       secretActivity: (handover, locale) =>
         cardActivity(
           this.secretCard(
@@ -167,7 +176,11 @@ export class IncidentPresenter {
     locale: string,
     requesterChannelId: string | undefined,
   ): Promise<void> {
-    const { gateway, registry } = this.options;
+    const keys = [INCIDENT_CARD, ...incident.steps.map((step) => step.id)];
+    // Outstanding first, so a restart always looks at cards that were recorded.
+    await this.options.ledger?.add(incident.id);
+    // Recorded before anything is posted: a crash from here on leaves the cards "unposted", and
+    // the restarted bot posts them (see postUnposted) instead of leaving an incident without cards.
     const cards: IncidentCards = {
       incidentId: incident.id,
       reference,
@@ -175,69 +188,71 @@ export class IncidentPresenter {
       ...(requesterChannelId ? { requesterChannelId } : {}),
       stepActivityIds: {},
       summaryPosted: false,
+      unposted: keys,
     };
-    await this.options.ledger?.add(incident.id);
-    const refreshFor = refreshUsers(requesterChannelId);
-    const unposted: string[] = [];
-    // A card Teams refused after every retry is noted, not fatal: the next refresh posts it.
-    const postCard = async (key: string, card: Partial<Activity>): Promise<string | undefined> => {
-      try {
-        const id = await gateway.send(reference, card);
-        if (id) this.sentCards.remember(id, visible(card));
-        return id;
-      } catch (error) {
-        unposted.push(key);
-        this.options.logger.warn({ err: error, incidentId: incident.id, card: key }, 'card not posted yet');
-        return undefined;
-      }
-    };
-    const incidentActivityId = await postCard(
-      INCIDENT_CARD,
-      cardActivity(this.incidentCard(incident, locale, '', refreshFor)),
-    );
-    if (incidentActivityId) cards.incidentActivityId = incidentActivityId;
-    for (const step of incident.steps) {
-      const id = await postCard(step.id, cardActivity(this.stepCard(incident, step, locale, '', refreshFor)));
-      if (id) cards.stepActivityIds[step.id] = id;
-    }
-    await registry.put({ ...cards, ...(unposted.length > 0 ? { unposted } : {}) });
+    await this.options.registry.put(cards);
+    await this.postCards(incident, cards, keys);
   }
 
-  /** Posts the cards an earlier attempt could not (claimed first, so two refreshes do not both post). */
-  private async postUnposted(incident: IncidentView, cards: IncidentCards): Promise<IncidentCards> {
+  /**
+   * Posts cards one by one and records each activity id right after Teams accepted it. Teams has
+   * no idempotency key for a post: if the process dies between the post and that record, the
+   * restarted bot posts the card again (the documented window, one card per crash).
+   */
+  private async postCards(incident: IncidentView, cards: IncidentCards, keys: string[]): Promise<void> {
     const { gateway, registry, logger } = this.options;
-    if (!cards.unposted?.length) return cards;
-    let claimed: string[] = [];
-    await registry.update(incident.id, (current) => {
-      claimed = current.unposted ?? [];
-      return { ...current, unposted: [] };
-    });
     const refreshFor = refreshUsers(cards.requesterChannelId, cards.responders);
-    let latest = cards;
-    for (const key of claimed) {
-      const step = incident.steps.find((candidate) => candidate.id === key);
-      const card = cardActivity(
-        step
-          ? this.stepCard(incident, step, cards.locale, '', refreshFor)
-          : this.incidentCard(incident, cards.locale, '', refreshFor),
-      );
-      let id: string | undefined;
-      try {
-        id = await gateway.send(cards.reference, card);
-      } catch (error) {
-        logger.warn({ err: error, incidentId: incident.id, card: key }, 'card not posted yet');
-      }
-      if (id) this.sentCards.remember(id, visible(card));
-      latest =
-        (await registry.update(incident.id, (current) =>
-          !id
-            ? { ...current, unposted: [...(current.unposted ?? []), key] }
-            : step
-              ? { ...current, stepActivityIds: { ...current.stepActivityIds, [key]: id } }
-              : { ...current, incidentActivityId: id },
-        )) ?? latest;
+    // Claimed all at once in this instance: a concurrent refresh leaves them to this call.
+    const mine = keys.filter((key) => !this.posting.has(`${incident.id}/${key}`));
+    const settle = new Map<string, () => void>();
+    for (const key of mine) {
+      this.posting.set(`${incident.id}/${key}`, new Promise((resolve) => settle.set(key, resolve)));
     }
-    return latest;
+    for (const key of mine) {
+      try {
+        const step = incident.steps.find((candidate) => candidate.id === key);
+        const card = cardActivity(
+          step
+            ? this.stepCard(incident, step, cards.locale, '', refreshFor)
+            : this.incidentCard(incident, cards.locale, '', refreshFor),
+        );
+        let id: string | undefined;
+        try {
+          id = await gateway.send(cards.reference, card);
+        } catch (error) {
+          // Refused after every retry: noted, not fatal; it stays unposted for the next refresh.
+          logger.warn({ err: error, incidentId: incident.id, card: key }, 'card not posted yet');
+        }
+        if (!id) continue;
+        this.sentCards.remember(id, visible(card));
+        await registry.update(incident.id, (current) => ({
+          ...current,
+          ...(step ? { stepActivityIds: { ...current.stepActivityIds, [key]: id } } : { incidentActivityId: id }),
+          unposted: (current.unposted ?? []).filter((candidate) => candidate !== key),
+        }));
+      } finally {
+        this.posting.delete(`${incident.id}/${key}`);
+        settle.get(key)?.();
+      }
+    }
+  }
+
+  /**
+   * Posts the cards an earlier attempt (or a crashed instance) did not. Cards this instance is
+   * posting right now are not posted twice: their post is awaited, so this refresh then updates
+   * them with its newer state. Undefined when nothing had to be posted or awaited.
+   */
+  private async postUnposted(
+    incident: IncidentView,
+    cards: IncidentCards,
+  ): Promise<IncidentCards | undefined> {
+    const unposted = cards.unposted ?? [];
+    if (unposted.length === 0) return undefined;
+    const inFlight = unposted.flatMap((key) => this.posting.get(`${incident.id}/${key}`) ?? []);
+    const pending = unposted.filter((key) => !this.posting.has(`${incident.id}/${key}`));
+    if (pending.length > 0) await this.postCards(incident, cards, pending);
+    await Promise.all(inFlight);
+    return (await this.options.registry.get(incident.id)) ?? cards;
   }
 
   /**
@@ -252,12 +267,15 @@ export class IncidentPresenter {
   ): Promise<IncidentView | undefined> {
     const { engine, registry, logger } = this.options;
     const incidentId = typeof incidentOrId === 'string' ? incidentOrId : incidentOrId.id;
-    const [incident, stored] = await Promise.all([
+    const [first, stored] = await Promise.all([
       typeof incidentOrId === 'string' ? engine.getIncident(incidentId) : incidentOrId,
       registry.get(incidentId),
     ]);
-    if (!incident || !stored) return incident;
-    const cards = await this.postUnposted(incident, stored);
+    if (!first || !stored) return first;
+    const posted = await this.postUnposted(first, stored);
+    // Posting takes a while under Teams' pace: the updates below show the state after it.
+    const incident = posted ? ((await engine.getIncident(incidentId)) ?? first) : first;
+    const cards = posted ?? stored;
     const refreshFor = refreshUsers(cards.requesterChannelId, cards.responders);
     const updates: Promise<void>[] = [];
     if (cards.incidentActivityId && options.incidentCard !== false) {

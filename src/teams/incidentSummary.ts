@@ -9,7 +9,7 @@ import type { ConversationGateway } from './gateway';
 import { stringsFor } from './i18n';
 
 /** A summary claim older than this was abandoned by a crashed instance and may be taken over. */
-const SUMMARY_LEASE_MS = 30_000;
+export const SUMMARY_LEASE_MS = 30_000;
 
 /** The security channel is reached through the service URL and tenant of the conversation the incident started in. */
 export function securityChannelReference(
@@ -38,6 +38,8 @@ export interface IncidentSummaryOptions {
   summaryActivity: (incident: IncidentView, locale: string) => Partial<Activity>;
   securityChannelId?: string;
   ledger?: DeliveryLedger;
+  /** A claim older than this was abandoned (default SUMMARY_LEASE_MS; tests scale it). */
+  leaseMs?: number;
 }
 
 /** Closes a finished incident: the summary in its conversation and the security channel, the requester told. */
@@ -62,7 +64,7 @@ export class IncidentSummary {
     let won = false;
     const claimed = await registry.update(incident.id, (current) => {
       const claimAge = current.summaryClaimedAt ? now - Date.parse(current.summaryClaimedAt) : Infinity;
-      won = !delivered(current) && claimAge > SUMMARY_LEASE_MS;
+      won = !delivered(current) && claimAge > (this.options.leaseMs ?? SUMMARY_LEASE_MS);
       return won
         ? { ...current, summaryPosted: true, summaryClaimedAt: new Date(now).toISOString() }
         : current;

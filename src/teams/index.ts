@@ -3,6 +3,7 @@ import type { Storage } from 'botbuilder';
 import type { Logger } from '../observability/logger';
 import type { AuditSink } from '../security/refusalAudit';
 import type { KeyValueStore } from '../store/types';
+import { AlertCards } from './alerts';
 import type { AlertInbox } from './alerts';
 import { BackgroundTasks } from './background';
 import { RemediatorBot } from './bot';
@@ -12,7 +13,8 @@ import { CardTemplates } from './cards/templates';
 import { ApproverRoutes } from './delivery/approverRoutes';
 import { CredentialReach } from './delivery/credentialReach';
 import { DeliveryLedger } from './delivery/ledger';
-import { ResumeDelivery } from './delivery/resume';
+import { OwedCredentials } from './delivery/owedCredentials';
+import { RECHECK_MS, ResumeDelivery } from './delivery/resume';
 import type { ResumableEngine } from './delivery/resume';
 import { Commands } from './commands';
 import type { RemediationEngine } from './engine';
@@ -20,7 +22,7 @@ import type { ConversationGateway } from './gateway';
 import { GroupActions } from './groupActions';
 import { IncidentOpening } from './openedIncidents';
 import { GroupPresenter } from './groupPresenter';
-import { IncidentPresenter } from './incidentPresenter';
+import { IncidentPresenter, SUMMARY_LEASE_MS } from './incidentPresenter';
 import { KeyValueStorage } from './keyValueStorage';
 import type { MemberResolver } from './members';
 import { TeamsMemberResolver } from './members';
@@ -35,7 +37,7 @@ export { createTurnErrorHandler } from './turnErrors';
 export { VERBS } from './cardActions';
 export type { RemediationEngine } from './engine';
 export type { MemberResolver, ResolvedMember } from './members';
-export { AlertInbox, ServiceRouteMemory, TeamsAlertSink } from './alerts';
+export { AlertCards, AlertInbox, ServiceRouteMemory, TeamsAlertSink } from './alerts';
 
 export interface TeamsBotOptions {
   engine: RemediationEngine;
@@ -60,6 +62,8 @@ export interface TeamsBotOptions {
   requireCardVersion?: boolean;
   /** SIEM alerts (signed webhook) taken on from the security channel. */
   alerts?: { inbox: AlertInbox; securityChannelId: string };
+  /** Test seam: Teams' windows and the delivery leases shortened by this factor. */
+  deliveryTimeScale?: number;
   /**
    * While an approval runs, cards follow the engine's change events (no polling); a group card is
    * replaced at most once per `groupGapMs` (default 1 s).
@@ -76,6 +80,8 @@ export interface TeamsBot {
   resume: { resumeInterrupted(): Promise<void>; stop(): void };
   /** Learns each responder's Teams id from their activities (for 1:1 delivery after a restart). */
   approverRoutes: ApproverRoutes;
+  /** The "possible compromise" card, in the templates' languages. */
+  alertCards: AlertCards;
 }
 
 /** Wires the Teams side: presenter, verb router, commands and the activity handler. */
@@ -88,17 +94,22 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   const groupRegistry = groupCardRegistry(options.store);
   const ledger = new DeliveryLedger(options.store);
   const approverRoutes = new ApproverRoutes(options.store);
+  const owedCredentials = new OwedCredentials(options.store);
   const presenter = new IncidentPresenter({
     engine: options.engine,
     gateway: options.gateway,
     registry,
     ledger,
+    owedCredentials,
     templates,
     logger,
     simulated: options.simulated,
     fourEyes: options.fourEyes,
     ...(options.securityChannelId ? { securityChannelId: options.securityChannelId } : {}),
     secretCards,
+    ...(options.deliveryTimeScale !== undefined
+      ? { summaryLeaseMs: SUMMARY_LEASE_MS * options.deliveryTimeScale }
+      : {}),
   });
   const groups = new GroupPresenter({
     engine: options.engine,
@@ -116,6 +127,7 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     ...(options.securityChannelId ? { securityChannelId: options.securityChannelId } : {}),
   });
   const opening = new IncidentOpening({ engine: options.engine, incidents: presenter, groups });
+  const alertCards = new AlertCards(templates, (locale) => presenter.cardContext(locale));
   const groupActions = new GroupActions({
     groups,
     registry: groupRegistry,
@@ -134,10 +146,11 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     secretCards,
     credentialReach: new CredentialReach(options.gateway, logger, {
       install: (approver, on) => options.engine.installAppForApprover(approver, on),
+      owed: owedCredentials,
     }),
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.requireCardVersion !== undefined ? { requireCardVersion: options.requireCardVersion } : {}),
-    ...(options.alerts ? { alerts: options.alerts } : {}),
+    ...(options.alerts ? { alerts: { ...options.alerts, cards: alertCards } } : {}),
   });
   const commands = new Commands({
     engine: options.engine,
@@ -158,7 +171,18 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   });
   const resumable = options.resumable;
   const resume = resumable
-    ? new ResumeDelivery({ engine: resumable, presenter, registry, ledger, routes: approverRoutes, logger })
+    ? new ResumeDelivery({
+        engine: resumable,
+        presenter,
+        registry,
+        ledger,
+        owedCredentials,
+        routes: approverRoutes,
+        logger,
+        ...(options.deliveryTimeScale !== undefined
+          ? { recheckMs: RECHECK_MS * options.deliveryTimeScale }
+          : {}),
+      })
     : { resumeInterrupted: async () => undefined, stop: () => undefined };
-  return { bot, presenter, groups, background, resume, approverRoutes };
+  return { bot, presenter, groups, background, resume, approverRoutes, alertCards };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERT_SIGNATURE_HEADER, ALERT_TIMESTAMP_HEADER, signAlert } from '../../src/security/alertWebhook';
+import { ALERT_SIGNATURE_HEADER, ALERT_TIMESTAMP_HEADER, signAlert } from '../../src/teams/alerts';
 import { startHarness } from './support/remediatorHarness';
 import type { Harness } from './support/remediatorHarness';
 import { GROUP_CHAT, PEOPLE, TENANT_ID } from './support/teamsActivities';

@@ -5,8 +5,8 @@ import {
   ALERT_TIMESTAMP_HEADER,
   AlertWebhook,
   signAlert,
-} from '../../src/security/alertWebhook';
-import type { Alert } from '../../src/security/alertWebhook';
+} from '../../src/teams/alerts';
+import type { Alert } from '../../src/teams/alerts';
 import type { AuditEvent } from '../../src/store/types';
 
 const SECRET = 'a-shared-secret-of-at-least-32-characters!';

@@ -9,8 +9,8 @@ import {
   ALERT_TIMESTAMP_HEADER,
   alertSchema,
   signAlert,
-} from '../../src/security/alertWebhook';
-import type { Alert } from '../../src/security/alertWebhook';
+} from '../../src/teams/alerts';
+import type { Alert } from '../../src/teams/alerts';
 import { createBotServer, createCloudAdapter, listen } from '../../src/server';
 import type { RunningServer } from '../../src/server';
 import { createSqliteStore } from '../../src/store';

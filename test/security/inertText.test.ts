@@ -4,7 +4,7 @@ import type { IncidentView, StepView } from '../../src/remediation/contract';
 import { STEP_IDS } from '../../src/remediation/contract';
 import { renderIncidentReport } from '../../src/remediation/reporting';
 import { inertText } from '../../src/remediation/inertText';
-import { buildAlertCard } from '../../src/teams/alerts';
+import { AlertCards } from '../../src/teams/alerts';
 import {
   buildIncidentCard,
   buildSecretCard,
@@ -190,7 +190,7 @@ describe('every card and message built from hostile data', () => {
   });
 
   it('the alert card escapes the webhook’s title, source, ids and the responder who took it on', () => {
-    const card = buildAlertCard(
+    const card = new AlertCards(templates, (locale) => contextFor(locale ?? 'en')).render(
       {
         reference: 'r',
         alert: {
@@ -205,6 +205,7 @@ describe('every card and message built from hostile data', () => {
         status: 'opened',
         openedBy: hostile,
       },
+      'en',
       hostile,
     );
     expect(violations(cardTexts(card))).toEqual([]);

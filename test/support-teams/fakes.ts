@@ -138,6 +138,11 @@ export class FakeRemediationEngine implements RemediationEngine {
     return this.installSucceeds;
   }
 
+  async reissueCredential(): Promise<undefined> {
+    this.record('reissueCredential');
+    return undefined;
+  }
+
   private record(method: string, ...args: unknown[]) {
     this.calls.push({ method, args });
   }

@@ -7,6 +7,7 @@ import { startSimulatedTenant } from '../../src/simulator';
 import type { SimulatedTenant } from '../../src/simulator';
 import { createSqliteStore } from '../../src/store';
 import type { Store } from '../../src/store/types';
+import type { ConversationGateway } from '../../src/teams/gateway';
 import { incidentCardVersion, stepCardVersion } from '../../src/teams/cards/cardVersion';
 import {
   GROUP_CHAT,
@@ -64,6 +65,8 @@ export async function startDeliveryHarness(
     tenant?: SimulatedTenant;
     /** A Teams that outlives this bot (a restart). */
     teams?: TeamsConnectorEmulator;
+    /** Wraps the bot's writes to Teams (a kill switch). */
+    wrapGateway?: (gateway: ConversationGateway) => ConversationGateway;
     /** Window scale for both sides (default TIME_SCALE; the benchmark uses Teams' real 1). */
     timeScale?: number;
   } = {},
@@ -96,6 +99,7 @@ export async function startDeliveryHarness(
     tenant,
     store,
     fastAnswerMs: 20_000,
+    ...(options.wrapGateway ? { wrapGateway: options.wrapGateway } : {}),
     deliveryTimeScale: options.timeScale ?? TIME_SCALE,
   });
 

@@ -1,5 +1,5 @@
 import { message } from '../../i18n/message';
-import type { Actor, IncidentView, ResumedSecret, StepId, StepOutcome } from '../contract';
+import type { Actor, IncidentView, ResumedSecret, SecretDelivery, StepId, StepOutcome } from '../contract';
 import { refusal } from '../contract';
 import { idSchema, validActor, validStepId } from '../input';
 import { isClosed } from '../ledger';
@@ -161,5 +161,44 @@ export class UndoCancelResume {
       if (touched) resumed.push(await ledger.view(incident.id));
     }
     return resumed;
+  }
+
+  /**
+   * A credential that was set but, as the caller knows, reached nobody (the process died before
+   * delivering it): set a new one with the same approval. Only for a done step that delivers a
+   * secret; its action is re-armed to `intent` so the runner writes again, then it runs as on resume.
+   */
+  async reissueCredential(incidentId: string, stepId: StepId): Promise<SecretDelivery | undefined> {
+    const { ledger, store } = this.deps;
+    const step = await ledger.requireStep(idSchema.parse(incidentId), validStepId(stepId));
+    if (!STEP_CATALOGUE[step.stepId].deliversSecret || step.status !== 'done') return undefined;
+    const at = ledger.now();
+    for (const action of step.actions) {
+      await store.checkpointAction(
+        {
+          incidentId: step.incidentId,
+          stepId: step.stepId,
+          actionId: action.id,
+          kind: 'execute',
+          phase: 'intent',
+          requestIds: [],
+          at,
+        },
+        {
+          at,
+          incidentId: step.incidentId,
+          stepId: step.stepId,
+          actionId: action.id,
+          event: 'action.reissued',
+          outcome: 'info',
+          detail: 'the credential set before a restart reached nobody',
+        },
+      );
+    }
+    const claimed = await store.transitionStep(step.incidentId, step.stepId, ['done'], 'running', {
+      results: [],
+    });
+    if (!claimed) return undefined;
+    return this.execution.run(step.incidentId, step.stepId, ['running'], step.approvedBy);
   }
 }

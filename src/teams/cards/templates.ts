@@ -124,17 +124,34 @@ export interface GroupCardData extends LabelledData {
   ref: CardRef;
 }
 
+export interface AlertCardData extends LabelledData {
+  title: string;
+  /** The SIEM's title of the alert. */
+  alertTitle: string;
+  facts: Fact[];
+  statusLine: string;
+  notice: string;
+  canInvestigate: boolean;
+  investigate: string;
+  openInSiem: string;
+  /** An https link into the SIEM (checked at the webhook), or ''. */
+  link: string;
+  /** `i`: the alert's reference in the inbox (never the alert's own content). */
+  ref: CardRef;
+}
+
 interface TemplateDataByName {
   incident: IncidentCardData;
   step: StepCardData;
   summary: SummaryCardData;
   secret: SecretCardData;
   group: GroupCardData;
+  alert: AlertCardData;
 }
 
 export type TemplateName = keyof TemplateDataByName;
 
-const TEMPLATE_NAMES: TemplateName[] = ['incident', 'step', 'summary', 'secret', 'group'];
+const TEMPLATE_NAMES: TemplateName[] = ['incident', 'step', 'summary', 'secret', 'group', 'alert'];
 
 /**
  * Keys whose values the card owns: our own labels and banner, the ids a click carries back, and
@@ -148,6 +165,8 @@ const TRUSTED_KEYS: Record<TemplateName, ReadonlySet<string>> = {
   summary: new Set(OWN_KEYS),
   secret: new Set([...OWN_KEYS, 'value']),
   group: new Set(OWN_KEYS),
+  // The link is a button's URL (https only, checked by the webhook), never text.
+  alert: new Set([...OWN_KEYS, 'link']),
 };
 
 /** cards/ sits at the project root, both from src/teams/cards and dist/teams/cards. */

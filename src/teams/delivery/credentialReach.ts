@@ -2,6 +2,7 @@ import type { ConversationReference } from 'botbuilder';
 import type { Logger } from '../../observability/logger';
 import type { Actor } from '../../remediation/contract';
 import type { ConversationGateway } from '../gateway';
+import type { OwedCredential, OwedCredentials } from './owedCredentials';
 
 /** Where a click happened and who made it: enough to know where a credential would go. */
 export interface CredentialRecipient {
@@ -27,6 +28,8 @@ export interface CredentialReachOptions {
    */
   openRetryDelaysMs?: number[];
   sleep?: (ms: number) => Promise<void>;
+  /** Credentials owed to approvers (recorded when the answer is yes). */
+  owed?: OwedCredentials;
 }
 
 /**
@@ -38,7 +41,7 @@ export interface CredentialReachOptions {
  * for this instance.
  */
 export class CredentialReach {
-  private readonly reachable = new Set<string>();
+  private readonly opened = new Set<string>();
   private readonly delays: number[];
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -51,16 +54,23 @@ export class CredentialReach {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  async canReceive(recipient: CredentialRecipient): Promise<boolean> {
+  /** `owed`: recorded when the answer is yes, before the caller lets the step run. */
+  async canReceive(recipient: CredentialRecipient, owed?: OwedCredential): Promise<boolean> {
+    const reachable = await this.reachable(recipient);
+    if (reachable && owed) await this.options.owed?.owe(owed);
+    return reachable;
+  }
+
+  private async reachable(recipient: CredentialRecipient): Promise<boolean> {
     if (recipient.personal) return true;
     const open = this.gateway.openPrivately?.bind(this.gateway);
     if (!open) return true;
     const key = `${recipient.reference.conversation?.tenantId ?? ''}|${recipient.channelUserId}`;
-    if (this.reachable.has(key)) return true;
+    if (this.opened.has(key)) return true;
     const tryOpen = async (): Promise<unknown> => {
       try {
         await open(recipient.reference, recipient.channelUserId);
-        this.reachable.add(key);
+        this.opened.add(key);
         return undefined;
       } catch (error) {
         return error ?? new Error('the chat could not be opened');

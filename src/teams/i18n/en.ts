@@ -119,6 +119,22 @@ export const en = {
     proposedChanges: 'Proposed (you can untick items above before approving)',
     whatChanged: 'What changed',
   },
+  alertCard: {
+    title: 'Possible compromise',
+    source: 'Source',
+    severity: 'Severity',
+    alertId: 'Alert id',
+    users: 'Users',
+    andMore: (count: number) => ` and ${count} more`,
+    awaiting:
+      "Nothing has been changed. A responder must investigate; the incidents then need a second responder's approval before any step runs.",
+    takenOn: (name: string) =>
+      `Taken on by ${name}: the incidents below await a second responder's approval.`,
+    aResponder: 'a responder',
+    investigate: 'Investigate',
+    openInSiem: 'Open in the SIEM',
+    opened: (count: number) => `Opened ${count} incident(s).`,
+  },
   incidentStatus: {
     'awaiting-approval': 'Waiting for a second responder to approve',
     open: 'Open',

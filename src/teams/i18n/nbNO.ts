@@ -119,6 +119,22 @@ export const nbNO: Strings = {
     proposedChanges: 'Foreslått (du kan fjerne haken på punkter over før du godkjenner)',
     whatChanged: 'Dette ble endret',
   },
+  alertCard: {
+    title: 'Mulig kompromittering',
+    source: 'Kilde',
+    severity: 'Alvorlighet',
+    alertId: 'Varsel-id',
+    users: 'Brukere',
+    andMore: (count: number) => ` og ${count} til`,
+    awaiting:
+      'Ingenting er endret. En responder må undersøke; hendelsene må deretter godkjennes av en annen responder før noe steg kjøres.',
+    takenOn: (name: string) =>
+      `Tatt av ${name}: hendelsene nedenfor venter på godkjenning fra en annen responder.`,
+    aResponder: 'en responder',
+    investigate: 'Undersøk',
+    openInSiem: 'Åpne i SIEM',
+    opened: (count: number) => `Åpnet ${count} hendelse(r).`,
+  },
   incidentStatus: {
     'awaiting-approval': 'Venter på godkjenning fra en annen responder',
     open: 'Åpen',

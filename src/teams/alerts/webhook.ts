@@ -1,9 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
-import type { Logger } from '../observability/logger';
-import type { KeyValueStore } from '../store/types';
-import { RefusalAudit } from './refusalAudit';
-import type { AuditSink } from './refusalAudit';
+import type { Logger } from '../../observability/logger';
+import { RefusalAudit } from '../../remediation/refusalAudit';
+import type { AuditSink } from '../../remediation/refusalAudit';
+import type { KeyValueStore } from '../../store/types';
+import { alertSchema } from './alert';
+import type { Alert, AlertSink } from './alert';
 
 /**
  * POST /api/alerts: a SIEM (Microsoft Sentinel or Defender XDR through a Logic App HTTP action)
@@ -22,43 +23,6 @@ export const SIGNATURE_PREFIX = 'sha256=';
 
 /** A signed request older or newer than this is refused (clock skew plus Logic App retries). */
 export const REPLAY_WINDOW_MS = 5 * 60_000;
-export const MAX_ALERT_USERS = 500;
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// A UPN: local part and a dotted domain; no spaces, angle brackets or quotes that could smuggle markup.
-const UPN = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
-
-const userRef = z
-  .string()
-  .trim()
-  .min(1)
-  .max(320)
-  .refine((value) => GUID.test(value) || UPN.test(value), 'must be a user principal name or an object id');
-
-export const alertSchema = z
-  .object({
-    users: z.array(userRef).min(1).max(MAX_ALERT_USERS),
-    alertId: z.string().trim().min(1).max(200),
-    source: z.string().trim().min(1).max(100),
-    severity: z
-      .string()
-      .transform((value) => value.toLowerCase())
-      .pipe(z.enum(['informational', 'low', 'medium', 'high'])),
-    title: z.string().trim().min(1).max(500),
-    // Only https links: the card renders it as a button, and javascript:/data: links are attacks.
-    link: z
-      .url({ protocol: /^https$/ })
-      .max(2000)
-      .optional(),
-  })
-  .strict();
-
-export type Alert = z.infer<typeof alertSchema>;
-
-/** What an accepted alert turns into (the Teams side posts the "possible compromise" card). */
-export interface AlertSink {
-  raise(alert: Alert): Promise<{ reference: string }>;
-}
 
 export interface AlertRequest {
   headers: Record<string, string | string[] | undefined>;
