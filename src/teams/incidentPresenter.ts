@@ -227,7 +227,9 @@ export class IncidentPresenter {
         this.sentCards.remember(id, visible(card));
         await registry.update(incident.id, (current) => ({
           ...current,
-          ...(step ? { stepActivityIds: { ...current.stepActivityIds, [key]: id } } : { incidentActivityId: id }),
+          ...(step
+            ? { stepActivityIds: { ...current.stepActivityIds, [key]: id } }
+            : { incidentActivityId: id }),
           unposted: (current.unposted ?? []).filter((candidate) => candidate !== key),
         }));
       } finally {

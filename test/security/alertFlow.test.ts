@@ -118,6 +118,26 @@ describe('an alert from the SIEM raises a card; nothing happens until responders
     await h.click(PEOPLE.adele, 'alert.investigate', { i: reference }, SECURITY_THREAD);
     expect(await h.app.engine.listOpenIncidents()).toHaveLength(1);
   });
+
+  it('the targets refused on taking an alert on are listed in the clicker’s language', async () => {
+    const answer = await postAlert(h.app.url, {
+      ...alert,
+      alertId: 'sentinel-4712',
+      users: ['nobody@contoso.com'],
+    });
+    const response = await h.click(
+      PEOPLE.adele,
+      'alert.investigate',
+      { i: answer.body.reference ?? '' },
+      SECURITY_THREAD,
+      { locale: 'nb-NO' },
+    );
+    expect(response.body).toContain('Åpnet 0 hendelse(r).');
+    expect(response.body).toContain(
+      'nobody@contoso.com: Det finnes ingen bruker nobody@contoso.com i tenanten.',
+    );
+    expect(response.body).not.toContain('No user nobody@contoso.com exists');
+  });
 });
 
 describe('the webhook’s replay memory lives in the store', () => {
