@@ -137,26 +137,25 @@ export function stepOf(incident: IncidentView, stepId: StepId): StepView {
 
 /**
  * Never reset a password nobody will receive: the approver's 1:1 chat must open first (with the
- * app installed for them if need be, for this approval `on`). For an incident's password reset
- * the credential is owed from the yes on: a restart before delivery issues a new credential and
- * delivers that one (src/teams/delivery/owedCredentials.ts).
+ * app installed for them if need be, for this approval `on`). The credential is owed from the yes
+ * on, for the incident's password reset or for each incident of a group whose reset is pending
+ * (`owedFor`): a restart before delivery issues a new credential and delivers that one
+ * (src/teams/delivery/owedCredentials.ts).
  */
 export function credentialReachable(
   deps: ActionDeps,
   context: ActionContext,
   on: { incidentId: string } | { groupId: string },
+  owedFor: readonly string[] = 'incidentId' in on ? [on.incidentId] : [],
 ): Promise<boolean> {
   if (!deps.credentialReach) return Promise.resolve(true);
   const { reference, personal } = context.clickedIn;
-  const owed =
-    'incidentId' in on
-      ? {
-          incidentId: on.incidentId,
-          stepId: 'reset-password',
-          approver: context.approver,
-          clickedIn: context.clickedIn,
-        }
-      : undefined;
+  const owed = owedFor.map((incidentId) => ({
+    incidentId,
+    stepId: 'reset-password',
+    approver: context.approver,
+    clickedIn: context.clickedIn,
+  }));
   return deps.credentialReach.canReceive(
     {
       reference,

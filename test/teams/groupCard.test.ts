@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { groupCardVersion } from '../../src/teams/cards/cardVersion';
 import { AlertInbox } from '../../src/teams';
+import { OwedCredentials } from '../../src/teams/delivery/owedCredentials';
 import { createHarness, GROUP, TENANT_ID, USERS } from '../support-teams/harness';
 import type { Harness } from '../support-teams/harness';
 
@@ -89,6 +90,25 @@ describe('group card', () => {
       '3 new credentials were sent privately to Adele Vance',
     );
     expect(harness.gateway.textIn('channel-security')).toContain('The remediation of 3 accounts');
+  });
+
+  it('owes each new password to the approver before the group approval runs, and settles it once sent', async () => {
+    const { first, version } = await openedGroup();
+    const owed = new OwedCredentials(harness.store);
+    const engine = harness.engine;
+    const approveGroup = engine.approveGroup.bind(engine);
+    const owedWhenRun: string[][] = [];
+    // Records what a restart would find at the moment the resets start.
+    engine.approveGroup = async (groupId, approver) => {
+      owedWhenRun.push((await owed.list()).map((entry) => entry.incidentId).sort());
+      return approveGroup(groupId, approver);
+    };
+    await harness.click('group.approve', { i: first.id, v: await version() });
+    await harness.teams.background.idle();
+    const incidents = [...harness.engine.incidents.values()].map((incident) => incident.id).sort();
+    expect(incidents).toHaveLength(3);
+    expect(owedWhenRun).toEqual([incidents]);
+    expect(await owed.list()).toEqual([]);
   });
 
   it('lists failures with their reasons', async () => {

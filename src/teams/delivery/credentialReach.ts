@@ -55,9 +55,9 @@ export class CredentialReach {
   }
 
   /** `owed`: recorded when the answer is yes, before the caller lets the step run. */
-  async canReceive(recipient: CredentialRecipient, owed?: OwedCredential): Promise<boolean> {
+  async canReceive(recipient: CredentialRecipient, owed: readonly OwedCredential[] = []): Promise<boolean> {
     const reachable = await this.reachable(recipient);
-    if (reachable && owed) await this.options.owed?.owe(owed);
+    if (reachable) for (const credential of owed) await this.options.owed?.owe(credential);
     return reachable;
   }
 
