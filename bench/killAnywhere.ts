@@ -40,4 +40,12 @@ async function main(): Promise<void> {
   if (failed.length > 0) process.exitCode = 1;
 }
 
-void main();
+// A killed bot is abandoned in-process as a dead process would be, so its timers and handles are
+// never closed: leave explicitly once the sweep has reported.
+main().then(
+  () => process.exit(),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
