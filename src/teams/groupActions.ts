@@ -47,19 +47,14 @@ export class GroupActions {
       return groups.card(cards, { notice: context.strings.staleCard, running: this.isRunning(cards) });
     }
     const { approver } = context;
-    const resetsPending = progress.steps.some(
-      (step) => step.stepId === 'reset-password' && step.counts.pending > 0,
-    );
     // Each incident whose reset this approval will run owes its new password to the approver.
-    const owedFor = resetsPending
-      ? (await engine.listGroupIncidents(cards.groupId))
-          .filter((incident) =>
-            incident.steps.some((step) => step.id === 'reset-password' && step.status === 'pending'),
-          )
-          .map((incident) => incident.id)
-      : [];
+    const owedFor = (await engine.listGroupIncidents(cards.groupId))
+      .filter((incident) =>
+        incident.steps.some((step) => step.id === 'reset-password' && step.status === 'pending'),
+      )
+      .map((incident) => incident.id);
     const on = { groupId: cards.groupId };
-    if (resetsPending && !(await credentialReachable(deps, context, on, owedFor))) {
+    if (owedFor.length > 0 && !(await credentialReachable(deps, context, on, owedFor))) {
       return groups.card(cards, { notice: context.strings.credentialUnreachable(approver.name) });
     }
     const work = engine.approveGroup(cards.groupId, context.actor);
